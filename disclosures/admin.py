@@ -1,0 +1,75 @@
+from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
+
+from . import services
+from .models import ClassificationCode, Department, Disclosure, Figure, LineItem, ParseCheck, Region
+
+
+@admin.register(Region)
+class RegionAdmin(admin.ModelAdmin):
+    list_display = ("name", "level", "parent", "code", "population")
+    list_filter = ("level",)
+    search_fields = ("name", "code")
+    autocomplete_fields = ("parent",)
+
+
+@admin.register(Department)
+class DepartmentAdmin(admin.ModelAdmin):
+    list_display = ("name", "category", "region")
+    list_filter = ("category",)
+    search_fields = ("name", "category")
+    autocomplete_fields = ("region",)
+
+
+class FigureInline(admin.TabularInline):
+    model = Figure
+    extra = 0
+    fields = ("group", "key", "value", "page", "source_text")
+
+
+class ParseCheckInline(admin.TabularInline):
+    model = ParseCheck
+    extra = 0
+    fields = ("severity", "rule", "message", "path")
+
+
+@admin.register(Disclosure)
+class DisclosureAdmin(admin.ModelAdmin):
+    list_display = ("original_name", "department", "fiscal_year", "kind", "format", "status",
+                    "published", "created_at")
+    list_filter = ("status", "kind", "format", "published", "fiscal_year")
+    search_fields = ("original_name", "sha256", "department__name", "detected_department")
+    readonly_fields = ("sha256", "size", "format", "parse_result", "created_at", "updated_at",
+                       "queued_at", "parse_started_at", "parsed_at", "published_at", "attempts")
+    autocomplete_fields = ("department",)
+    inlines = [FigureInline, ParseCheckInline]
+    actions = ["reparse_selected"]
+
+    @admin.action(description=_("重新解析所选文件"))
+    def reparse_selected(self, request, queryset):
+        for disclosure in queryset:
+            services.reparse(disclosure)
+        self.message_user(request, _("已排队 %d 个文件。") % queryset.count())
+
+
+@admin.register(LineItem)
+class LineItemAdmin(admin.ModelAdmin):
+    list_display = ("disclosure", "classification", "scope", "code", "name", "total", "basic",
+                    "project")
+    list_filter = ("classification", "scope")
+    search_fields = ("code", "name")
+    raw_id_fields = ("disclosure",)
+
+
+@admin.register(ParseCheck)
+class ParseCheckAdmin(admin.ModelAdmin):
+    list_display = ("disclosure", "severity", "rule", "message")
+    list_filter = ("severity", "rule")
+    raw_id_fields = ("disclosure",)
+
+
+@admin.register(ClassificationCode)
+class ClassificationCodeAdmin(admin.ModelAdmin):
+    list_display = ("system", "code", "name", "level", "parent_code")
+    list_filter = ("system", "level")
+    search_fields = ("code", "name")

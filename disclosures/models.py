@@ -1,0 +1,260 @@
+"""Records: regions, departments, uploaded disclosures and what the parser read from them."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from .choices import (
+    Classification,
+    FigureGroup,
+    FileFormat,
+    Kind,
+    RegionLevel,
+    Scope,
+    Severity,
+    Status,
+)
+
+AMOUNT = {"max_digits": 18, "decimal_places": 4, "null": True, "blank": True}
+
+
+class Region(models.Model):
+    """A province, prefecture-level city or county-level unit, in a hierarchy."""
+
+    name = models.CharField(_("名称"), max_length=64)
+    level = models.CharField(_("级别"), max_length=16, choices=RegionLevel.choices)
+    parent = models.ForeignKey(
+        "self", verbose_name=_("上级"), null=True, blank=True, on_delete=models.PROTECT,
+        related_name="children",
+    )
+    code = models.CharField(_("行政区划代码"), max_length=12, null=True, blank=True, unique=True)
+    population = models.PositiveBigIntegerField(_("常住人口"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("地区")
+        verbose_name_plural = _("地区")
+        ordering = ["code", "name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["parent", "name"], name="region_unique_name_under_parent"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.full_name
+
+    @property
+    def full_name(self) -> str:
+        parts = []
+        node: Region | None = self
+        while node is not None:
+            if not parts or parts[0] != node.name:  # 重庆市 is province and city
+                parts.insert(0, node.name)
+            node = node.parent
+        return "".join(parts)
+
+
+class Department(models.Model):
+    """A government department as it names itself, with the names it is also known by."""
+
+    name = models.CharField(_("正式名称"), max_length=128, unique=True)
+    category = models.CharField(_("类别"), max_length=64, blank=True, db_index=True,
+                                help_text=_("如 人力资源和社会保障局"))
+    region = models.ForeignKey(Region, verbose_name=_("地区"), null=True, blank=True,
+                               on_delete=models.PROTECT, related_name="departments")
+    aliases = models.JSONField(_("别名"), default=list, blank=True)
+
+    class Meta:
+        verbose_name = _("部门")
+        verbose_name_plural = _("部门")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class DisclosureQuerySet(models.QuerySet):
+    def published(self) -> DisclosureQuerySet:
+        return self.filter(status=Status.PUBLISHED)
+
+    def visible_to(self, user) -> DisclosureQuerySet:
+        """Staff see every upload; everyone else only what was published."""
+        if user.is_authenticated and user.is_staff:
+            return self
+        return self.published()
+
+    def stuck(self, older_than: timedelta) -> DisclosureQuerySet:
+        """Rows a lost message or a killed worker left behind in queued/parsing."""
+        cutoff = timezone.now() - older_than
+        return self.filter(
+            Q(status=Status.QUEUED, queued_at__lt=cutoff)
+            | Q(status=Status.PARSING, parse_started_at__lt=cutoff)
+            | Q(status=Status.UPLOADED, created_at__lt=cutoff)
+        )
+
+
+class Disclosure(models.Model):
+    """One uploaded budget or final-account file and the state of its parse."""
+
+    department = models.ForeignKey(Department, verbose_name=_("部门"), null=True, blank=True,
+                                   on_delete=models.PROTECT, related_name="disclosures")
+    fiscal_year = models.PositiveSmallIntegerField(_("年度"), null=True, blank=True)
+    kind = models.CharField(_("类型"), max_length=8, choices=Kind.choices, blank=True)
+
+    file = models.FileField(_("文件"), upload_to="disclosures/%Y/%m/", max_length=255)
+    original_name = models.CharField(_("原文件名"), max_length=255)
+    format = models.CharField(_("格式"), max_length=8, choices=FileFormat.choices)
+    sha256 = models.CharField(_("SHA-256"), max_length=64, unique=True)
+    size = models.PositiveBigIntegerField(_("大小（字节）"), default=0)
+    pages = models.PositiveIntegerField(_("页数"), null=True, blank=True)
+
+    status = models.CharField(_("状态"), max_length=16, choices=Status.choices,
+                              default=Status.UPLOADED, db_index=True)
+    progress = models.PositiveSmallIntegerField(_("进度"), default=0)
+    error = models.TextField(_("错误说明"), blank=True)
+    attempts = models.PositiveSmallIntegerField(_("解析次数"), default=0)
+    parser_version = models.CharField(_("解析器版本"), max_length=32, blank=True)
+    published = models.BooleanField(_("已发布"), default=False, db_index=True)
+
+    detected_department = models.CharField(_("识别的部门名称"), max_length=128, blank=True)
+    detected_region = models.JSONField(_("识别的地区"), default=dict, blank=True)
+    parse_result = models.JSONField(_("解析结果"), null=True, blank=True,
+                                    help_text=_("解析器输出的完整 JSON（disclosure/1）"))
+
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("上传人"),
+                                    null=True, blank=True, on_delete=models.SET_NULL,
+                                    related_name="uploads")
+    created_at = models.DateTimeField(_("上传时间"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+    queued_at = models.DateTimeField(_("排队时间"), null=True, blank=True)
+    parse_started_at = models.DateTimeField(_("开始解析"), null=True, blank=True)
+    parsed_at = models.DateTimeField(_("解析完成"), null=True, blank=True)
+    published_at = models.DateTimeField(_("发布时间"), null=True, blank=True)
+
+    objects = DisclosureQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("公开文件")
+        verbose_name_plural = _("公开文件")
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["department", "fiscal_year", "kind"])]
+
+    def __str__(self) -> str:
+        return self.original_name
+
+    def get_absolute_url(self) -> str:
+        return reverse("disclosures:disclosure_detail", args=[self.pk])
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in {Status.NEEDS_REVIEW, Status.PUBLISHED, Status.FAILED}
+
+
+class Figure(models.Model):
+    """One scalar figure (a total, a 三公经费 component, a count) with where it was read."""
+
+    disclosure = models.ForeignKey(Disclosure, on_delete=models.CASCADE, related_name="figures")
+    group = models.CharField(_("分组"), max_length=16, choices=FigureGroup.choices)
+    key = models.CharField(_("项目"), max_length=48)
+    value = models.DecimalField(_("数值"), **AMOUNT)
+    page = models.PositiveIntegerField(_("页码"), null=True, blank=True)
+    source_text = models.TextField(_("原文"), blank=True)
+    source = models.JSONField(_("来源位置"), default=dict, blank=True)
+
+    class Meta:
+        verbose_name = _("数值")
+        verbose_name_plural = _("数值")
+        constraints = [
+            models.UniqueConstraint(fields=["disclosure", "group", "key"],
+                                    name="figure_unique_key"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.group}.{self.key}={self.value}"
+
+
+class LineItemQuerySet(models.QuerySet):
+    def for_disclosure(self, disclosure: Disclosure) -> LineItemQuerySet:
+        return self.filter(disclosure=disclosure).order_by("classification", "scope", "position")
+
+
+class LineItem(models.Model):
+    """A functional (类/款/项) or economic classification row, amounts in 万元."""
+
+    disclosure = models.ForeignKey(Disclosure, on_delete=models.CASCADE,
+                                   related_name="line_items")
+    classification = models.CharField(_("分类"), max_length=16, choices=Classification.choices)
+    scope = models.CharField(_("口径"), max_length=16, choices=Scope.choices)
+    position = models.PositiveIntegerField(_("序号"))
+    # null, not "": the parser could not tell the code (EXTRACTION.md), which differs from none
+    code = models.CharField(_("科目编码"), max_length=16, null=True, blank=True,  # noqa: DJ001
+                            db_index=True)
+    level = models.PositiveSmallIntegerField(_("层级"), null=True, blank=True,
+                                             help_text=_("1 类 / 2 款 / 3 项"))
+    name = models.CharField(_("科目名称"), max_length=128)
+    total = models.DecimalField(_("合计"), **AMOUNT)
+    basic = models.DecimalField(_("基本支出"), **AMOUNT)
+    project = models.DecimalField(_("项目支出"), **AMOUNT)
+    page = models.PositiveIntegerField(_("页码"), null=True, blank=True)
+    source_text = models.TextField(_("原文"), blank=True)
+
+    objects = LineItemQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("科目明细")
+        verbose_name_plural = _("科目明细")
+        ordering = ["disclosure", "classification", "scope", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["disclosure", "classification", "scope", "position"],
+                                    name="lineitem_unique_position"),
+        ]
+        indexes = [models.Index(fields=["code", "scope"])]
+
+    def __str__(self) -> str:
+        return f"{self.code or '—'} {self.name}"
+
+
+class ParseCheck(models.Model):
+    """A finding of validation that a person should look at."""
+
+    disclosure = models.ForeignKey(Disclosure, on_delete=models.CASCADE, related_name="checks")
+    severity = models.CharField(_("级别"), max_length=8, choices=Severity.choices)
+    rule = models.CharField(_("规则"), max_length=48)
+    message = models.TextField(_("说明"))
+    path = models.CharField(_("位置"), max_length=128, blank=True)
+
+    class Meta:
+        verbose_name = _("校验结果")
+        verbose_name_plural = _("校验结果")
+        ordering = ["disclosure", "id"]
+
+    def __str__(self) -> str:
+        return f"[{self.severity}] {self.rule}"
+
+
+class ClassificationCode(models.Model):
+    """The classification dictionary: functional 类/款/项 and economic codes with names."""
+
+    system = models.CharField(_("体系"), max_length=16, choices=Classification.choices)
+    code = models.CharField(_("编码"), max_length=16)
+    name = models.CharField(_("名称"), max_length=128)
+    level = models.PositiveSmallIntegerField(_("层级"))
+    parent_code = models.CharField(_("上级编码"), max_length=16, blank=True)
+
+    class Meta:
+        verbose_name = _("分类科目")
+        verbose_name_plural = _("分类科目")
+        ordering = ["system", "code"]
+        constraints = [
+            models.UniqueConstraint(fields=["system", "code"], name="classification_unique_code"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.name}"

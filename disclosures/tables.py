@@ -1,0 +1,38 @@
+"""django-tables2 classes of the disclosures app."""
+
+import django_tables2 as tables
+from django.utils.translation import gettext_lazy as _
+
+from .models import Disclosure, LineItem
+
+
+class DisclosureTable(tables.Table):
+    original_name = tables.Column(verbose_name=_("文件"), linkify=True)
+    department = tables.Column(verbose_name=_("部门"), accessor="department__name",
+                               default="—")
+    status = tables.TemplateColumn(
+        template_name="includes/_status_badge.html", verbose_name=_("状态"),
+        order_by=("status",), attrs={"td": {"class": "status"}},
+    )
+    created_at = tables.DateTimeColumn(verbose_name=_("上传时间"), format="Y-m-d H:i")
+
+    class Meta:
+        model = Disclosure
+        fields = ("original_name", "department", "fiscal_year", "kind", "format", "status",
+                  "created_at")
+        attrs = {"class": "table", "id": "disclosure-table"}
+        row_attrs = {"data-id": lambda record: record.pk,
+                     "data-finished": lambda record: "1" if record.is_finished else "0"}
+        empty_text = _("还没有上传的文件。")
+
+
+class LineItemTable(tables.Table):
+    total = tables.Column(verbose_name=_("合计（万元）"), attrs={"td": {"class": "num"}})
+    basic = tables.Column(verbose_name=_("基本支出"), attrs={"td": {"class": "num"}})
+    project = tables.Column(verbose_name=_("项目支出"), attrs={"td": {"class": "num"}})
+
+    class Meta:
+        model = LineItem
+        fields = ("scope", "code", "name", "total", "basic", "project", "page")
+        attrs = {"class": "table"}
+        orderable = False

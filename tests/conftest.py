@@ -1,0 +1,74 @@
+"""Shared fixtures: temp media, users and clients, the sample documents, service checks."""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parent.parent
+SAMPLES = REPO / "disclosures" / "samples"
+SHARED_SAMPLES = REPO.parent / "shared" / "samples"
+IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
+
+
+def sample_ids() -> list[str]:
+    return sorted(p.stem for p in SAMPLES.glob("*.txt"))
+
+
+def expected(sample_id: str) -> dict:
+    return json.loads((SAMPLES / "expected" / f"{sample_id}.json").read_text("utf-8"))
+
+
+def service_up(host: str, port: int) -> bool:
+    try:
+        with socket.create_connection((host, port), timeout=1):
+            return True
+    except OSError:
+        return False
+
+
+def require_service(name: str, host: str, port: int) -> None:
+    """Skip when a service is missing locally; in CI a missing service is a failure."""
+    if service_up(host, port):
+        return
+    message = f"{name} is not reachable at {host}:{port}"
+    if IN_CI:
+        pytest.fail(message + " (CI=true: integration tests must not skip)")
+    pytest.skip(message)
+
+
+@pytest.fixture(autouse=True)
+def _media_root(settings, tmp_path):
+    settings.MEDIA_ROOT = str(tmp_path / "media")
+
+
+@pytest.fixture
+def staff_user(django_user_model):
+    from django.contrib.auth.models import Permission
+
+    user = django_user_model.objects.create_user("staff", password="pw-staff-123", is_staff=True)
+    user.user_permissions.add(*Permission.objects.filter(
+        content_type__app_label="disclosures",
+        codename__in=["add_disclosure", "view_disclosure", "change_disclosure"],
+    ))
+    return user
+
+
+@pytest.fixture
+def staff_client(client, staff_user):
+    client.force_login(staff_user)
+    return client
+
+
+@pytest.fixture
+def sample_bytes():
+    def load(sample_id: str, fmt: str = "txt") -> bytes:
+        path = SAMPLES / f"{sample_id}.txt" if fmt == "txt" else \
+            SAMPLES / "fixtures" / f"{sample_id}.{fmt}"
+        return path.read_bytes()
+
+    return load

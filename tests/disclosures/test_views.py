@@ -1,0 +1,140 @@
+"""Upload, live status, detail and publish views."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from disclosures.choices import Status
+from disclosures.models import Disclosure
+
+pytestmark = pytest.mark.django_db
+
+A, B = "000_2abe3100919c2127", "004_a0aa4bbb27e038c2"
+
+
+def files(sample_bytes, *ids):
+    return [SimpleUploadedFile(f"{i}.txt", sample_bytes(i), content_type="text/plain")
+            for i in ids]
+
+
+def test_anonymous_visitors_are_sent_to_login(client):
+    response = client.get(reverse("disclosures:disclosure_list"))
+    assert response.status_code == 302
+    assert reverse("login") in response["Location"]
+    response = client.post(reverse("disclosures:disclosure_upload"))
+    assert response.status_code == 302 and Disclosure.objects.count() == 0
+
+
+def test_a_user_without_upload_permission_is_refused(client, django_user_model, sample_bytes):
+    user = django_user_model.objects.create_user("viewer", password="pw-viewer-123")
+    client.force_login(user)
+    response = client.post(reverse("disclosures:disclosure_upload"),
+                           {"files": files(sample_bytes, A)})
+    assert response.status_code == 403
+    assert Disclosure.objects.count() == 0
+
+
+def test_several_files_upload_at_once_and_answer_json(
+    staff_client, sample_bytes, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        response = staff_client.post(
+            reverse("disclosures:disclosure_upload"),
+            {"files": files(sample_bytes, A, B)}, HTTP_ACCEPT="application/json",
+        )
+    assert response.status_code == 200
+    results = response.json()["results"]
+    assert [r["name"] for r in results] == [f"{A}.txt", f"{B}.txt"]
+    assert all(r["ok"] and not r["duplicate"] for r in results)
+    assert Disclosure.objects.filter(status=Status.NEEDS_REVIEW).count() == 2
+
+    status = staff_client.get(reverse("disclosures:disclosure_status"),
+                              {"ids": ",".join(str(r["id"]) for r in results)}).json()
+    by_id = {r["id"]: r for r in status["results"]}
+    assert {r["status"] for r in by_id.values()} == {"needs_review"}
+    assert all(r["finished"] and r["progress"] == 100 for r in by_id.values())
+
+
+def test_a_duplicate_upload_points_to_the_existing_record(
+    staff_client, sample_bytes, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        staff_client.post(reverse("disclosures:disclosure_upload"),
+                          {"files": files(sample_bytes, A)})
+    first = Disclosure.objects.get()
+    response = staff_client.post(reverse("disclosures:disclosure_upload"),
+                                 {"files": files(sample_bytes, A)},
+                                 HTTP_ACCEPT="application/json")
+    row = response.json()["results"][0]
+    assert row["duplicate"] is True and row["id"] == first.pk
+    assert row["url"] == first.get_absolute_url()
+    assert Disclosure.objects.count() == 1
+
+
+def test_a_wrong_type_is_reported_per_file_and_the_good_ones_are_kept(
+    staff_client, sample_bytes, django_capture_on_commit_callbacks
+):
+    bad = SimpleUploadedFile("photo.pdf", b"\x89PNG\r\n\x1a\n" + b"\0" * 100)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = staff_client.post(
+            reverse("disclosures:disclosure_upload"),
+            {"files": [bad, *files(sample_bytes, A)]}, HTTP_ACCEPT="application/json",
+        )
+    results = response.json()["results"]
+    assert results[0]["ok"] is False and "photo.pdf" in results[0]["error"]
+    assert results[1]["ok"] is True
+    assert Disclosure.objects.count() == 1
+
+
+def test_an_oversized_file_is_refused_with_the_limit_in_the_message(
+    staff_client, settings
+):
+    settings.YUJUE_MAX_UPLOAD_MB = 1
+    big = SimpleUploadedFile("big.txt", b"x" * (1024 * 1024 + 10))
+    response = staff_client.post(reverse("disclosures:disclosure_upload"), {"files": [big]},
+                                 HTTP_ACCEPT="application/json")
+    assert response.status_code == 400
+    assert "1 MB" in response.json()["errors"][0]
+    assert Disclosure.objects.count() == 0
+
+
+def test_the_list_shows_failed_rows_with_their_reason(
+    staff_client, django_capture_on_commit_callbacks
+):
+    broken = SimpleUploadedFile("broken.pdf", b"%PDF-1.5\n" + b"\x00junk" * 300)
+    with django_capture_on_commit_callbacks(execute=True):
+        staff_client.post(reverse("disclosures:disclosure_upload"), {"files": [broken]})
+    row = Disclosure.objects.get()
+    assert row.status == Status.FAILED
+    page = staff_client.get(reverse("disclosures:disclosure_list")).content.decode()
+    assert "broken.pdf" in page and row.error in page
+
+
+def test_detail_shows_figures_with_their_source_and_publish_makes_it_public(
+    staff_client, client, sample_bytes, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        staff_client.post(reverse("disclosures:disclosure_upload"),
+                          {"files": files(sample_bytes, A)})
+    row = Disclosure.objects.get()
+    page = staff_client.get(row.get_absolute_url()).content.decode()
+    grand = row.figures.get(group="totals", key="grand_total")
+    assert str(grand.value) in page and grand.source_text[:20] in page
+
+    home = client.get(reverse("comparisons:home")).content.decode()
+    assert row.department.name not in home  # not public before publishing
+    response = staff_client.post(reverse("disclosures:disclosure_publish", args=[row.pk]))
+    assert response.status_code == 302
+    row.refresh_from_db()
+    assert row.published and row.status == Status.PUBLISHED
+    home = client.get(reverse("comparisons:home")).content.decode()
+    assert row.department.name in home
+
+
+def test_status_endpoint_ignores_garbage_ids(staff_client):
+    response = staff_client.get(reverse("disclosures:disclosure_status"), {"ids": "x,,;1"})
+    assert json.loads(response.content) == {"results": []}

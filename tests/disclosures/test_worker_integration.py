@@ -1,0 +1,119 @@
+"""Upload through the web view → a real Celery worker process on a real broker → stored parse."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.urls import reverse
+
+from config import celery_app
+from disclosures.choices import Status
+from disclosures.models import Disclosure
+
+from ..conftest import REPO, expected, require_service
+
+pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
+
+BROKER = os.environ.get("YUJUE_TEST_BROKER_URL", "redis://127.0.0.1:6379/14")
+
+
+@pytest.fixture
+def real_broker(settings):
+    """Send tasks to the broker instead of running them in-process."""
+    require_service("Redis", "127.0.0.1", 6379)
+    conf = celery_app.conf
+    saved = conf.task_always_eager, conf.broker_url
+    conf.task_always_eager = False
+    conf.broker_url = BROKER
+    celery_app.pool.force_close_all()
+    yield
+    conf.task_always_eager, conf.broker_url = saved
+    celery_app.pool.force_close_all()
+
+
+@pytest.fixture
+def worker(real_broker, settings, tmp_path):
+    """A real `celery worker` process reading the test database and media folder."""
+    db = connection.settings_dict
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "config.settings.test",
+        "DATABASE_URL": f"postgres://{db['USER']}@{db['HOST']}:{db['PORT']}/{db['NAME']}",
+        "YUJUE_TEST_DB": db["NAME"],
+        "CELERY_BROKER_URL": BROKER,
+        "MEDIA_ROOT": str(settings.MEDIA_ROOT),
+    }
+    log = tmp_path / "worker.log"
+    with log.open("wb") as out:
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "celery", "-A", "config", "worker", "-Q", "parsing,default",
+             "--pool", "solo", "--purge", "--without-gossip", "--without-mingle",
+             "--loglevel", "INFO", "--hostname", f"yujue-test-{os.getpid()}@%h"],
+            cwd=REPO, env=env, stdout=out, stderr=subprocess.STDOUT,
+        )
+    try:
+        deadline = time.monotonic() + 60
+        while b"ready" not in log.read_bytes():
+            if proc.poll() is not None or time.monotonic() > deadline:
+                pytest.fail("the worker did not start:\n" + log.read_text(errors="replace"))
+            time.sleep(0.2)
+        yield log
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+
+
+def wait_for(pk: int, statuses: set[str], log, timeout: float = 90) -> Disclosure:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        row = Disclosure.objects.get(pk=pk)
+        if row.status in statuses:
+            return row
+        time.sleep(0.25)
+    pytest.fail(f"disclosure {pk} still {row.status}; worker log:\n"
+                + log.read_text(errors="replace")[-4000:])
+
+
+def test_an_upload_is_parsed_by_a_real_worker_and_stored(worker, client, django_user_model,
+                                                          sample_bytes):
+    staff = django_user_model.objects.create_user("w", password="pw-w-12345", is_superuser=True,
+                                                  is_staff=True)
+    client.force_login(staff)
+    sample = "004_a0aa4bbb27e038c2"
+    upload = SimpleUploadedFile(f"{sample}.txt", sample_bytes(sample))
+    response = client.post(reverse("disclosures:disclosure_upload"), {"files": [upload]},
+                           HTTP_ACCEPT="application/json")
+    row_id = response.json()["results"][0]["id"]
+    # The request returned before any parsing: the row is still waiting for the worker.
+    assert response.json()["results"][0]["status"] == Status.QUEUED
+
+    row = wait_for(row_id, {Status.NEEDS_REVIEW, Status.FAILED}, worker)
+    assert row.status == Status.NEEDS_REVIEW, row.error
+    assert row.attempts == 1
+    want = expected(sample)
+    stored = {f.key: float(f.value) for f in row.figures.filter(group="totals")}
+    assert stored["income_total"] == want["totals"]["income_total"]
+    assert row.line_items.filter(scope="department").count() == len(
+        want["functional"]["department"])
+
+
+def test_a_broken_file_fails_in_the_worker_with_a_reason(worker, client, django_user_model):
+    staff = django_user_model.objects.create_user("w2", password="pw-w-12345",
+                                                  is_superuser=True, is_staff=True)
+    client.force_login(staff)
+    broken = SimpleUploadedFile("broken.pdf", b"%PDF-1.4\n" + b"\x00bad" * 500)
+    response = client.post(reverse("disclosures:disclosure_upload"), {"files": [broken]},
+                           HTTP_ACCEPT="application/json")
+    row = wait_for(response.json()["results"][0]["id"], {Status.NEEDS_REVIEW, Status.FAILED},
+                   worker)
+    assert row.status == Status.FAILED and row.error
+    assert row.file.read().startswith(b"%PDF-1.4")
