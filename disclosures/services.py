@@ -242,25 +242,26 @@ def _level(code: str | None) -> int | None:
 
 
 def ensure_region(region: parsing.types.Region) -> Region | None:
-    """Find or create the Region rows for a parsed region (province → city → county)."""
+    """The Region row for a parsed region: by division code when the gazetteer is loaded,
+    else found or created by names (province → city → county)."""
+    if region.code:
+        found = Region.objects.filter(code=region.code).first()
+        if found is not None:
+            return found
     parent: Region | None = None
     for level, name in (
         (RegionLevel.PROVINCE, region.province),
         (RegionLevel.CITY, region.city),
         (RegionLevel.COUNTY, region.county),
     ):
-        if not name:
-            continue
-        if parent is not None and parent.name == name:  # 重庆市 is both province and city
-            if level == RegionLevel.CITY:
-                continue
+        if not name or (parent is not None and parent.name == name):
+            continue  # 重庆市 is both province and city: one row
         parent, _ = Region.objects.get_or_create(
             parent=parent, name=name, defaults={"level": level}
         )
     if parent is not None and region.code and not parent.code:
-        if not Region.objects.filter(code=region.code).exists():
-            parent.code = region.code
-            parent.save(update_fields=["code"])
+        parent.code = region.code
+        parent.save(update_fields=["code"])
     return parent
 
 

@@ -5,6 +5,9 @@ from __future__ import annotations
 import json
 import os
 import socket
+import subprocess
+import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -72,3 +75,61 @@ def sample_bytes():
         return path.read_bytes()
 
     return load
+
+
+BROKER = os.environ.get("YUJUE_TEST_BROKER_URL", "redis://127.0.0.1:6379/14")
+
+
+@pytest.fixture
+def real_broker(settings):
+    """Send tasks to the broker instead of running them in-process."""
+    require_service("Redis", "127.0.0.1", 6379)
+    from config import celery_app
+
+    conf = celery_app.conf
+    saved = conf.task_always_eager, conf.broker_url
+    conf.task_always_eager = False
+    conf.broker_url = BROKER
+    celery_app.pool.force_close_all()
+    yield
+    conf.task_always_eager, conf.broker_url = saved
+    celery_app.pool.force_close_all()
+
+
+@pytest.fixture
+def worker(real_broker, settings, tmp_path):  # needs django_db(transaction=True)
+    """A real `celery worker` process reading the test database and media folder."""
+    from django.db import connection
+
+    db = connection.settings_dict
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "config.settings.test",
+        "DATABASE_URL": f"postgres://{db['USER']}@{db['HOST']}:{db['PORT']}/{db['NAME']}",
+        "YUJUE_TEST_DB": db["NAME"],
+        "CELERY_BROKER_URL": BROKER,
+        "MEDIA_ROOT": str(settings.MEDIA_ROOT),
+    }
+    log = tmp_path / "worker.log"
+    with log.open("wb") as out:
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "celery", "-A", "config", "worker", "-Q", "parsing,default",
+             "--pool", "solo", "--purge", "--without-gossip", "--without-mingle",
+             "--loglevel", "INFO", "--hostname", f"yujue-test-{os.getpid()}@%h"],
+            cwd=REPO, env=env, stdout=out, stderr=subprocess.STDOUT,
+        )
+    try:
+        deadline = time.monotonic() + 60
+        while b"ready" not in log.read_bytes():
+            if proc.poll() is not None or time.monotonic() > deadline:
+                pytest.fail("the worker did not start:\n" + log.read_text(errors="replace"))
+            time.sleep(0.2)
+        yield log
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+
+

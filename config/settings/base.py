@@ -65,9 +65,12 @@ TEMPLATES = [
 # DATABASE_URL selects PostgreSQL (postgres://user@host:port/name, through psycopg 3).
 # Unset: a SQLite file, the embedded default for the two-command quick start.
 DATA_DIR = Path(env_str("YUJUE_DATA_DIR", str(BASE_DIR / "var")))
+_DATABASE_URL = env_str("DATABASE_URL", "") or f"sqlite:///{DATA_DIR / 'yujue.sqlite3'}"
+if _DATABASE_URL.startswith("sqlite:///") and ":memory:" not in _DATABASE_URL:
+    Path(_DATABASE_URL.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
 DATABASES = {
     "default": dj_database_url.parse(
-        env_str("DATABASE_URL", f"sqlite:///{DATA_DIR / 'yujue.sqlite3'}"),
+        _DATABASE_URL,
         conn_max_age=env_int("DB_CONN_MAX_AGE", 60, minimum=0),
     )
 }

@@ -25,3 +25,5 @@ CELERY_BROKER_URL = env_str("CELERY_BROKER_URL", "redis://127.0.0.1:6379/15")
 CELERY_TASK_ALWAYS_EAGER = True
 CELERY_TASK_EAGER_PROPAGATES = True
 DEBUG = False
+STATIC_ROOT = tempfile.mkdtemp(prefix="yujue-test-static-")
+WHITENOISE_USE_FINDERS = True

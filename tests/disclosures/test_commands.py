@@ -66,3 +66,25 @@ def test_requeue_failed_reparses_failed_rows(django_capture_on_commit_callbacks)
         call_command("requeue_disclosures", failed=True)
     row.refresh_from_db()
     assert row.status == Status.NEEDS_REVIEW and row.error == ""
+
+
+@pytest.mark.django_db
+def test_load_reference_loads_the_gazetteer_and_dictionary_and_can_run_twice():
+    from disclosures.models import ClassificationCode, Region
+    from disclosures.parsing import classification, gazetteer
+
+    # A region created by a parse before the gazetteer was loaded is adopted, not duplicated.
+    early = Region.objects.create(name="四川省", level="province")
+    call_command("load_reference")
+    divisions = list(gazetteer.iter_divisions())
+    assert Region.objects.count() == len(divisions)
+    nanchong = Region.objects.get(name="南充市")
+    assert nanchong.parent.pk == early.pk and nanchong.parent.code == "510000"
+    assert Region.objects.get(name="南岸区").full_name == "重庆市南岸区"
+    assert ClassificationCode.objects.get(system="functional", code="2080101").level == 3
+    n_codes = ClassificationCode.objects.count()
+    assert n_codes == len(list(classification.iter_functional())) + len(
+        list(classification.iter_economic()))
+    call_command("load_reference")
+    assert Region.objects.count() == len(divisions)
+    assert ClassificationCode.objects.count() == n_codes

@@ -24,6 +24,7 @@ class Command(BaseCommand):
         if created:
             user.set_password(DEMO_PASSWORD)
             user.save()
+        call_command("load_reference")
         call_command("load_samples", publish=True)
         self.stdout.write(self.style.SUCCESS(
             f"Demo ready. Staff login: {DEMO_USER} / {DEMO_PASSWORD}"
