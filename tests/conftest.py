@@ -45,7 +45,13 @@ def require_service(name: str, host: str, port: int) -> None:
 
 
 @pytest.fixture(autouse=True)
-def _media_root(settings, tmp_path):
+def _media_root(request, tmp_path):
+    """Uploaded files go to a per-test folder (skipped when pytest-django is not loaded,
+    e.g. the parser tests run with -p no:django)."""
+    try:
+        settings = request.getfixturevalue("settings")
+    except pytest.FixtureLookupError:
+        return
     settings.MEDIA_ROOT = str(tmp_path / "media")
 
 
