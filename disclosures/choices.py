@@ -12,6 +12,7 @@ class Status(models.TextChoices):
     PARSING = "parsing", _("解析中")
     NEEDS_REVIEW = "needs_review", _("待审核")
     PUBLISHED = "published", _("已发布")
+    SUPERSEDED = "superseded", _("已被替换")
     FAILED = "failed", _("失败")
 
 
@@ -56,3 +57,24 @@ class Severity(models.TextChoices):
     ERROR = "error", _("错误")
     WARNING = "warning", _("警告")
     INFO = "info", _("提示")
+
+
+class Role(models.TextChoices):
+    """What a staff member may do, within their scope (departments and/or regions)."""
+
+    UPLOADER = "uploader", _("上传人员")
+    REVIEWER = "reviewer", _("审核人员")
+
+
+class Origin(models.TextChoices):
+    """Where a stored value comes from."""
+
+    PARSER = "parser", _("解析")
+    CORRECTED = "corrected", _("人工更正")
+    ADDED = "added", _("人工添加")
+
+
+class CorrectionAction(models.TextChoices):
+    SET = "set", _("修改")
+    ADD = "add", _("添加")
+    REMOVE = "remove", _("删除")

@@ -44,3 +44,35 @@ class DisclosureUploadForm(forms.Form):
         label=_("文件"),
         help_text=_("PDF、DOCX、XLSX、XLS、HTML、TXT、MD，可多选或拖放"),
     )
+
+
+class DepartmentCreateForm(forms.ModelForm):
+    """A department the parser found but the records do not have yet."""
+
+    reason = forms.CharField(label=_("理由"), max_length=500)
+    region_name = forms.CharField(label=_("地区"), required=False,
+                                  help_text=_("如 南充市、重庆市南岸区；可留空"))
+
+    class Meta:
+        from .models import Department
+
+        model = Department
+        fields = ["name", "category"]
+
+    def clean_region_name(self):
+        from . import services
+
+        name = self.cleaned_data.get("region_name", "").strip()
+        if not name:
+            return None
+        region = services.find_region(name)
+        if region is None:
+            raise forms.ValidationError(_("找不到这个地区：%(name)s"), params={"name": name})
+        return region
+
+    def save(self, commit=True):
+        department = super().save(commit=False)
+        department.region = self.cleaned_data.get("region_name")
+        if commit:
+            department.save()
+        return department

@@ -13,10 +13,13 @@ from django.utils.translation import gettext_lazy as _
 
 from .choices import (
     Classification,
+    CorrectionAction,
     FigureGroup,
     FileFormat,
     Kind,
+    Origin,
     RegionLevel,
+    Role,
     Scope,
     Severity,
     Status,
@@ -50,6 +53,13 @@ class Region(models.Model):
     def __str__(self) -> str:
         return self.full_name
 
+    def ancestors_and_self(self) -> list[Region]:
+        chain, node = [], self
+        while node is not None:
+            chain.insert(0, node)
+            node = node.parent
+        return chain
+
     @property
     def full_name(self) -> str:
         parts = []
@@ -82,13 +92,8 @@ class Department(models.Model):
 
 class DisclosureQuerySet(models.QuerySet):
     def published(self) -> DisclosureQuerySet:
-        return self.filter(status=Status.PUBLISHED)
-
-    def visible_to(self, user) -> DisclosureQuerySet:
-        """Staff see every upload; everyone else only what was published."""
-        if user.is_authenticated and user.is_staff:
-            return self
-        return self.published()
+        """What the public sees: published and not replaced by a newer upload."""
+        return self.filter(status=Status.PUBLISHED, superseded_by__isnull=True)
 
     def stuck(self, older_than: timedelta) -> DisclosureQuerySet:
         """Rows a lost message or a killed worker left behind in queued/parsing."""
@@ -122,6 +127,17 @@ class Disclosure(models.Model):
     attempts = models.PositiveSmallIntegerField(_("解析次数"), default=0)
     parser_version = models.CharField(_("解析器版本"), max_length=32, blank=True)
     published = models.BooleanField(_("已发布"), default=False, db_index=True)
+    published_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("发布人"),
+                                     null=True, blank=True, on_delete=models.SET_NULL,
+                                     related_name="+")
+    published_with_errors = models.BooleanField(
+        _("带已知不一致发布"), default=False,
+        help_text=_("发布时仍有错误级校验，审核人员已确认知悉"))
+    superseded_by = models.ForeignKey("self", verbose_name=_("被替换为"), null=True, blank=True,
+                                      on_delete=models.SET_NULL, related_name="supersedes")
+    pending_result = models.JSONField(
+        _("待确认的重新解析结果"), null=True, blank=True,
+        help_text=_("已发布文件重新解析后的结果，管理员确认后才生效"))
 
     detected_department = models.CharField(_("识别的部门名称"), max_length=128, blank=True)
     detected_region = models.JSONField(_("识别的地区"), default=dict, blank=True)
@@ -167,6 +183,8 @@ class Figure(models.Model):
     page = models.PositiveIntegerField(_("页码"), null=True, blank=True)
     source_text = models.TextField(_("原文"), blank=True)
     source = models.JSONField(_("来源位置"), default=dict, blank=True)
+    origin = models.CharField(_("来源"), max_length=12, choices=Origin.choices,
+                              default=Origin.PARSER)
 
     class Meta:
         verbose_name = _("数值")
@@ -204,6 +222,8 @@ class LineItem(models.Model):
     project = models.DecimalField(_("项目支出"), **AMOUNT)
     page = models.PositiveIntegerField(_("页码"), null=True, blank=True)
     source_text = models.TextField(_("原文"), blank=True)
+    origin = models.CharField(_("来源"), max_length=12, choices=Origin.choices,
+                              default=Origin.PARSER)
 
     objects = LineItemQuerySet.as_manager()
 
@@ -258,3 +278,54 @@ class ClassificationCode(models.Model):
 
     def __str__(self) -> str:
         return f"{self.code} {self.name}"
+
+
+class StaffScope(models.Model):
+    """A staff member's role and where it applies: departments and/or regions (a region
+    includes everything below it). Superusers are admins and need no scope."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("用户"),
+                             on_delete=models.CASCADE, related_name="scopes")
+    role = models.CharField(_("角色"), max_length=12, choices=Role.choices)
+    departments = models.ManyToManyField(Department, verbose_name=_("部门"), blank=True)
+    regions = models.ManyToManyField(Region, verbose_name=_("地区"), blank=True)
+
+    class Meta:
+        verbose_name = _("工作范围")
+        verbose_name_plural = _("工作范围")
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.get_role_display()}"
+
+
+class Correction(models.Model):
+    """A person's change to what the parser read: who, when, old → new, and why.
+
+    ``field`` is a stable key that survives re-parsing: ``meta.fiscal_year``,
+    ``totals.grand_total``, ``functional.department.2080101`` (an item by its code, or
+    ``…name=行政运行`` when it has none). Corrections are re-applied after every parse;
+    where the parser now reads something other than it did when the correction was made,
+    ``conflict`` holds the parser's new value for the reviewer to look at.
+    """
+
+    disclosure = models.ForeignKey(Disclosure, on_delete=models.CASCADE,
+                                   related_name="corrections")
+    field = models.CharField(_("字段"), max_length=160)
+    action = models.CharField(_("操作"), max_length=8, choices=CorrectionAction.choices,
+                              default=CorrectionAction.SET)
+    old_value = models.JSONField(_("原值"), null=True, blank=True)
+    new_value = models.JSONField(_("新值"), null=True, blank=True)
+    parser_value = models.JSONField(_("更正时的解析值"), null=True, blank=True)
+    conflict = models.JSONField(_("重新解析后的不同解析值"), null=True, blank=True)
+    reason = models.TextField(_("理由"))
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("更正人"), null=True,
+                             on_delete=models.SET_NULL, related_name="corrections")
+    created_at = models.DateTimeField(_("时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("人工更正")
+        verbose_name_plural = _("人工更正")
+        ordering = ["disclosure", "created_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.field}: {self.old_value} → {self.new_value}"

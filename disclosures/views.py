@@ -1,49 +1,83 @@
-"""Staff side: upload, the upload list with live status, one disclosure's parse."""
+"""Staff side: upload, the upload list with live status, review, correct, publish."""
 
 from __future__ import annotations
 
+from functools import wraps
+
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required, permission_required
-from django.contrib.auth.mixins import LoginRequiredMixin, PermissionRequiredMixin
-from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import get_object_or_404, redirect
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
-from django.views.generic import DetailView
 from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin
 
 from . import services
+from .choices import Classification, CorrectionAction, FigureGroup, Scope, Severity
 from .filtersets import DisclosureFilterSet
-from .forms import DisclosureUploadForm
-from .models import Disclosure
-from .tables import DisclosureTable, LineItemTable
+from .forms import DepartmentCreateForm, DisclosureUploadForm
+from .labels import figure_label
+from .models import Department, Disclosure, Region
+from .pages import render_page_png
+from .permissions import Action, can, disclosures_for, is_staff_member
+from .tables import DisclosureTable
 
 
-class DisclosureListView(LoginRequiredMixin, PermissionRequiredMixin, SingleTableMixin,
-                         FilterView):
+def staff_required(action: Action | None = None):
+    """Anonymous → login; logged in without the right → 403."""
+
+    def decorator(view):
+        @wraps(view)
+        def wrapped(request: HttpRequest, *args, **kwargs):
+            if not request.user.is_authenticated:
+                return redirect_to_login(request.get_full_path())
+            allowed = can(request.user, action) if action else is_staff_member(request.user)
+            if not allowed:
+                raise PermissionDenied
+            return view(request, *args, **kwargs)
+
+        return wrapped
+
+    return decorator
+
+
+def _disclosure_for(request: HttpRequest, pk: int, action: Action) -> Disclosure:
+    disclosure = get_object_or_404(
+        Disclosure.objects.select_related("department", "department__region"), pk=pk)
+    if not can(request.user, action, disclosure):
+        raise PermissionDenied
+    return disclosure
+
+
+class DisclosureListView(SingleTableMixin, FilterView):
     """Upload form and the list of uploads whose status updates live."""
 
-    permission_required = "disclosures.add_disclosure"
-    model = Disclosure
     table_class = DisclosureTable
     filterset_class = DisclosureFilterSet
     template_name = "disclosures/disclosure_list.html"
     paginate_by = 50
 
+    def dispatch(self, request, *args, **kwargs):
+        return staff_required()(super().dispatch)(request, *args, **kwargs)
+
     def get_queryset(self):
-        return Disclosure.objects.select_related("department").order_by("-created_at")
+        return (disclosures_for(self.request.user, Action.VIEW)
+                .select_related("department").order_by("-created_at"))
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["form"] = kwargs.get("form") or DisclosureUploadForm()
+        context["form"] = DisclosureUploadForm()
         context["max_upload_mb"] = settings.YUJUE_MAX_UPLOAD_MB
+        context["can_upload"] = can(self.request.user, Action.UPLOAD)
         return context
 
 
-@login_required
-@permission_required("disclosures.add_disclosure", raise_exception=True)
+@staff_required(Action.UPLOAD)
 @require_POST
 def disclosure_upload(request: HttpRequest) -> HttpResponse:
     """Store each file and queue its parse; answer JSON for the drag-and-drop page."""
@@ -80,53 +114,204 @@ def disclosure_upload(request: HttpRequest) -> HttpResponse:
     return redirect("disclosures:disclosure_list")
 
 
-@login_required
-@permission_required("disclosures.add_disclosure", raise_exception=True)
+@staff_required()
 def disclosure_status(request: HttpRequest) -> JsonResponse:
     """Live status of the given rows (?ids=1,2,3) for the polling upload list."""
     ids = [int(i) for i in request.GET.get("ids", "").split(",") if i.strip().isdigit()][:200]
-    rows = Disclosure.objects.filter(pk__in=ids).select_related("department")
+    rows = disclosures_for(request.user, Action.VIEW).filter(pk__in=ids) \
+        .select_related("department")
     return JsonResponse({"results": [services.status_payload(d) for d in rows]})
 
 
-class DisclosureDetailView(LoginRequiredMixin, PermissionRequiredMixin, DetailView):
-    """What the parser read from one file, its checks, and re-parse / publish actions."""
+def _review_context(request: HttpRequest, disclosure: Disclosure) -> dict:
+    checks = list(disclosure.checks.all())
+    flagged = {c.path for c in checks if c.path and c.severity != Severity.INFO}
+    figures = []
+    for f in disclosure.figures.order_by("group", "id"):
+        path = f"{f.group}.{f.key}"
+        figures.append({"obj": f, "label": figure_label(f.group, f.key), "path": path,
+                        "field": path, "flagged": path in flagged})
+    scopes = []
+    for classification in Classification.values:
+        rows = list(disclosure.line_items.filter(classification=classification)
+                    .order_by("scope", "position"))
+        by_scope: dict[str, list] = {}
+        for row in rows:
+            by_scope.setdefault(row.scope, []).append(row)
+        for scope, items in by_scope.items():
+            entries = []
+            for index, row in enumerate(items):
+                path = f"{classification}.{scope}[{index}]"
+                entries.append({"obj": row, "path": path, "flagged": path in flagged,
+                                "field": f"{classification}.{scope}."
+                                         f"{services.item_key(row.code, row.name)}"})
+            scopes.append({"classification": classification, "scope": scope,
+                           "label": f"{Classification(classification).label} · "
+                                    f"{Scope(scope).label}", "items": entries})
+    user = request.user
+    return {
+        "object": disclosure,
+        "checks": checks,
+        "error_checks": [c for c in checks if c.severity == Severity.ERROR],
+        "figures": figures,
+        "scopes": scopes,
+        "corrections": disclosure.corrections.select_related("user"),
+        "pending": services.pending_changes(disclosure),
+        "can_correct": can(user, Action.CORRECT, disclosure),
+        "can_publish": can(user, Action.PUBLISH, disclosure),
+        "can_reparse": can(user, Action.REPARSE, disclosure),
+        "can_apply_reparse": can(user, Action.APPLY_REPARSE, disclosure),
+        "department_form": DepartmentCreateForm(),
+        "figure_groups": FigureGroup.choices,
+        "scope_choices": [(f"{c}.{s}", f"{Classification(c).label} · {Scope(s).label}")
+                          for c, s in (("functional", "department"),
+                                       ("functional", "general_budget"),
+                                       ("economic", "basic"))],
+    }
 
-    permission_required = "disclosures.view_disclosure"
-    model = Disclosure
-    template_name = "disclosures/disclosure_detail.html"
 
-    def get_queryset(self):
-        return Disclosure.objects.select_related("department", "department__region")
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        d = self.object
-        context["figures"] = d.figures.order_by("group", "id")
-        context["checks"] = d.checks.all()
-        context["line_table"] = LineItemTable(d.line_items.order_by("classification", "scope",
-                                                                    "position"))
-        return context
+@staff_required()
+def disclosure_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """The review screen: every value beside its source, checks, corrections, actions."""
+    disclosure = _disclosure_for(request, pk, Action.VIEW)
+    return render(request, "disclosures/disclosure_review.html",
+                  _review_context(request, disclosure))
 
 
-@login_required
-@permission_required("disclosures.change_disclosure", raise_exception=True)
+@staff_required()
+@require_POST
+def disclosure_correct(request: HttpRequest, pk: int) -> HttpResponse:
+    """Apply one correction (set / add / remove) with its reason."""
+    disclosure = _disclosure_for(request, pk, Action.CORRECT)
+    field = request.POST.get("field", "")
+    action = request.POST.get("action", CorrectionAction.SET)
+    if action not in CorrectionAction.values:
+        raise PermissionDenied
+    if field.startswith(("functional.", "economic.")):
+        value = {part: request.POST.get(part, "") for part in
+                 ("code", "name", "total", "basic", "project")}
+        if action == CorrectionAction.ADD:
+            field = f"{request.POST.get('scope', '')}.new"
+    else:
+        value = request.POST.get("value", "")
+    if field == "meta.department" and not value.isdigit():
+        found = services.find_department(value)
+        value = str(found.pk) if found else ""
+    if field == "meta.region" and not value.isdigit():
+        found = services.find_region(value)
+        value = str(found.pk) if found else ""
+    try:
+        services.correct(disclosure, field, value, reason=request.POST.get("reason", ""),
+                         user=request.user, action=action)
+    except services.CorrectionRejected as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, _("已更正，校验已重新运行。"))
+    return redirect(reverse("disclosures:disclosure_detail", args=[pk]) + "#corrections")
+
+
+@staff_required()
+@require_POST
+def department_create(request: HttpRequest, pk: int) -> HttpResponse:
+    """Create a department that does not exist yet and assign it to this disclosure."""
+    disclosure = _disclosure_for(request, pk, Action.CORRECT)
+    form = DepartmentCreateForm(request.POST)
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
+        return redirect(disclosure)
+    department = form.save()
+    try:
+        services.correct(disclosure, "meta.department", department.pk,
+                         reason=form.cleaned_data["reason"], user=request.user)
+    except services.CorrectionRejected as exc:
+        messages.error(request, str(exc))
+    return redirect(disclosure)
+
+
+@staff_required()
+def department_suggest(request: HttpRequest) -> JsonResponse:
+    """Departments whose name or alias contains ?q= (for the review screen)."""
+    q = request.GET.get("q", "").strip()
+    rows = Department.objects.select_related("region")
+    if q:
+        rows = rows.filter(Q(name__icontains=q) | Q(aliases__icontains=q))
+    return JsonResponse({"results": [
+        {"id": d.pk, "name": d.name, "region": d.region.full_name if d.region else ""}
+        for d in rows.order_by("name")[:20]]})
+
+
+@staff_required()
+def region_suggest(request: HttpRequest) -> JsonResponse:
+    q = request.GET.get("q", "").strip()
+    rows = Region.objects.select_related("parent", "parent__parent")
+    rows = rows.filter(name__icontains=q) if q else rows.none()
+    return JsonResponse({"results": [{"id": r.pk, "name": r.full_name}
+                                     for r in rows.order_by("code")[:20]]})
+
+
+@staff_required()
 @require_POST
 def disclosure_reparse(request: HttpRequest, pk: int) -> HttpResponse:
-    disclosure = get_object_or_404(Disclosure, pk=pk)
+    disclosure = _disclosure_for(request, pk, Action.REPARSE)
     services.reparse(disclosure)
-    messages.info(request, _("已重新排队解析。"))
+    if disclosure.published:
+        messages.info(request, _("已重新排队解析；已发布的数值在管理员确认变化之前保持不变。"))
+    else:
+        messages.info(request, _("已重新排队解析。"))
     return redirect(disclosure)
 
 
-@login_required
-@permission_required("disclosures.change_disclosure", raise_exception=True)
+@staff_required()
+@require_POST
+def disclosure_apply_reparse(request: HttpRequest, pk: int) -> HttpResponse:
+    disclosure = _disclosure_for(request, pk, Action.APPLY_REPARSE)
+    if request.POST.get("decision") == "discard":
+        services.discard_pending(disclosure)
+        messages.info(request, _("已放弃这次重新解析的结果。"))
+    else:
+        services.apply_pending(disclosure)
+        messages.success(request, _("重新解析的结果已生效；人工更正已保留。"))
+    return redirect(disclosure)
+
+
+@staff_required()
 @require_POST
 def disclosure_publish(request: HttpRequest, pk: int) -> HttpResponse:
-    disclosure = get_object_or_404(Disclosure, pk=pk)
+    disclosure = _disclosure_for(request, pk, Action.PUBLISH)
+    if request.POST.get("decision") == "unpublish":
+        services.unpublish(disclosure)
+        messages.info(request, _("已撤回发布。"))
+        return redirect(disclosure)
     if disclosure.parse_result is None:
         messages.error(request, _("还没有解析结果，不能发布。"))
+        return redirect(disclosure)
+    try:
+        services.publish(disclosure, user=request.user,
+                         acknowledge_errors=request.POST.get("acknowledge") == "1")
+    except services.PublishBlocked as exc:
+        messages.error(request, str(exc))
     else:
-        services.publish(disclosure)
         messages.success(request, _("已发布。"))
     return redirect(disclosure)
+
+
+@staff_required()
+def disclosure_file(request: HttpRequest, pk: int) -> FileResponse:
+    """The original uploaded file."""
+    disclosure = _disclosure_for(request, pk, Action.VIEW)
+    return FileResponse(disclosure.file.open("rb"), as_attachment=True,
+                        filename=disclosure.original_name)
+
+
+@staff_required()
+def disclosure_page_image(request: HttpRequest, pk: int, page: int) -> HttpResponse:
+    """One PDF page as PNG, to check a figure against the page it was read from."""
+    disclosure = _disclosure_for(request, pk, Action.VIEW)
+    if disclosure.format != "pdf":
+        raise Http404
+    png = render_page_png(disclosure, page)
+    if png is None:
+        raise Http404
+    return HttpResponse(png, content_type="image/png")

@@ -57,14 +57,9 @@ def _media_root(request, tmp_path):
 
 @pytest.fixture
 def staff_user(django_user_model):
-    from django.contrib.auth.models import Permission
-
-    user = django_user_model.objects.create_user("staff", password="pw-staff-123", is_staff=True)
-    user.user_permissions.add(*Permission.objects.filter(
-        content_type__app_label="disclosures",
-        codename__in=["add_disclosure", "view_disclosure", "change_disclosure"],
-    ))
-    return user
+    """An admin (superuser): may do everything. Role-scoped users are made in the tests."""
+    return django_user_model.objects.create_user("staff", password="pw-staff-123",
+                                                 is_staff=True, is_superuser=True)
 
 
 @pytest.fixture
