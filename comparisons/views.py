@@ -2,16 +2,155 @@
 
 from __future__ import annotations
 
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.db.models import Count, Q
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.utils.translation import gettext as _
+from django_tables2 import RequestConfig
+from django_tables2.export import TableExport
 
-from . import queries
+from disclosures.choices import Kind
+from disclosures.labels import FIGURE_LABELS, figure_label
+from disclosures.models import ClassificationCode, Department, Disclosure, LineItem, Region
+
+from . import charts, queries
+from .tables import LineItemTable
+
+
+def _html(fig) -> str:
+    return fig.to_html(full_html=False, include_plotlyjs=False,
+                       config={"displaylogo": False, "responsive": True})
 
 
 def home(request: HttpRequest) -> HttpResponse:
-    """Latest published disclosures with their headline totals, and what is covered."""
-    latest = list(queries.published_disclosures().order_by("-fiscal_year", "department__name")[:50])
+    """Search departments; latest published disclosures with headline totals; coverage."""
+    q = request.GET.get("q", "").strip()
+    found = []
+    if q:
+        found = list(Department.objects.filter(
+            Q(name__icontains=q) | Q(category__icontains=q) | Q(region__name__icontains=q)
+            | Q(region__parent__name__icontains=q) | Q(aliases__icontains=q))
+            .filter(disclosures__status="published").distinct()
+            .select_related("region", "region__parent").order_by("name")[:50])
+    latest = list(queries.published_disclosures().order_by("-published_at", "-pk")[:20])
     totals = queries.headline_totals([d.pk for d in latest])
     rows = [{"disclosure": d, "totals": totals.get(d.pk, {})} for d in latest]
     return render(request, "comparisons/home.html",
-                  {"rows": rows, "coverage": queries.coverage()})
+                  {"rows": rows, "coverage": queries.coverage(), "q": q, "found": found})
+
+
+def department_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """One department: years and kinds, headline figures, drill-down, tables, sources."""
+    department = get_object_or_404(
+        Department.objects.select_related("region", "region__parent", "region__parent__parent"),
+        pk=pk)
+    disclosures = queries.department_disclosures(department)
+    if not disclosures:
+        raise Http404(_("这个部门还没有发布的数据。"))
+    year = request.GET.get("year")
+    current = queries.pick_disclosure(disclosures, int(year) if year and year.isdigit() else None,
+                                      request.GET.get("kind"))
+    before = queries.previous(disclosures, current)
+    scope, items = queries.functional_items(current)
+    economic = queries.economic_items(current)
+    figures = queries.figures_by_disclosure([current.pk]).get(current.pk, {})
+    three_public = queries.three_public_history(disclosures)
+    execution = queries.execution(department, current.fiscal_year) if current.fiscal_year else None
+
+    table = LineItemTable(LineItem.objects.filter(disclosure=current), prefix="items-")
+    RequestConfig(request, paginate={"per_page": 50}).configure(table)
+    export = request.GET.get("_export")
+    if TableExport.is_valid_format(export):
+        table = LineItemTable(LineItem.objects.filter(disclosure=current).order_by(
+            "scope", "position"))
+        name = f"{department.name}-{current.fiscal_year}-{current.kind}"
+        return TableExport(export, table).response(f"{name}.{export}")
+
+    chart_rows = [{"code": i.code, "name": i.name, "total": i.total} for i in items]
+    context = {
+        "department": department,
+        "disclosures": disclosures,
+        "current": current,
+        "before": before,
+        "headline": [{**row, "label": figure_label("totals", row["key"])}
+                     for row in queries.headline(current, before)],
+        "scope": scope,
+        "table": table,
+        "all_figures": [
+            {"label": figure_label(f.group, f.key), "figure": f}
+            for f in sorted(current.figures.all(), key=lambda f: (f.group, f.pk))
+        ],
+        "treemap": _html(charts.functional_treemap(
+            chart_rows, root_label=f"{department.name} {current.fiscal_year}"
+                                  f"{current.get_kind_display()}")) if chart_rows else "",
+        "split": _html(charts.basic_project_split(
+            figures["basic_expenditure"].value, figures["project_expenditure"].value,
+            labels=(_("基本支出"), _("项目支出"))))
+        if "basic_expenditure" in figures and "project_expenditure" in figures else "",
+        "three_public_chart": _html(charts.three_public_over_years(
+            three_public, components={k: str(v) for k, v in FIGURE_LABELS["three_public"].items()
+                                      if k != "total"})) if three_public else "",
+        "economic_chart": _html(charts.economic_breakdown(
+            [{"code": i.code, "name": i.name, "total": i.total} for i in economic]))
+        if economic else "",
+        "execution": execution,
+        "execution_chart": _html(charts.execution_rate(execution["rows"]))
+        if execution and execution["rows"] else "",
+        "kinds": Kind,
+    }
+    return render(request, "comparisons/department_detail.html", context)
+
+
+def disclosure_file(request: HttpRequest, pk: int) -> FileResponse:
+    """The original file of a published disclosure."""
+    disclosure = get_object_or_404(Disclosure.objects.published(), pk=pk)
+    return FileResponse(disclosure.file.open("rb"), as_attachment=True,
+                        filename=disclosure.original_name)
+
+
+def region_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """Every department of a province, city or county with its latest totals."""
+    region = get_object_or_404(Region.objects.select_related("parent", "parent__parent"), pk=pk)
+    departments = list(queries.departments_in(region))
+    latest = queries.latest_disclosures([d.pk for d in departments])
+    totals = queries.headline_totals([d.pk for d in latest.values()])
+    rows = [{"department": d, "disclosure": latest.get(d.pk),
+             "totals": totals.get(latest[d.pk].pk, {}) if d.pk in latest else {}}
+            for d in departments]
+    children = (Region.objects.filter(parent=region)
+                .filter(Q(departments__disclosures__status="published")
+                        | Q(children__departments__disclosures__status="published"))
+                .distinct().order_by("code", "name"))
+    return render(request, "comparisons/region_detail.html",
+                  {"region": region, "rows": rows, "children": children})
+
+
+def classification_index(request: HttpRequest) -> HttpResponse:
+    """The functional classification tree: dictionary names plus codes seen in documents."""
+    seen = dict(LineItem.objects.filter(classification="functional", code__isnull=False,
+                                        disclosure__status="published")
+                .values_list("code").annotate(n=Count("disclosure__department", distinct=True)))
+    names = dict(ClassificationCode.objects.filter(system="functional")
+                 .values_list("code", "name"))
+    for code, name in LineItem.objects.filter(classification="functional",
+                                              code__in=set(seen) - set(names)) \
+            .values_list("code", "name").distinct():
+        names.setdefault(code, name)  # a code printed in a document but not in the dictionary
+    nodes = [{"code": c, "name": names[c], "level": {3: 1, 5: 2, 7: 3}.get(len(c), 3),
+              "departments": seen.get(c, 0)} for c in sorted(names)]
+    return render(request, "comparisons/classification_index.html", {"nodes": nodes})
+
+
+def classification_detail(request: HttpRequest, code: str) -> HttpResponse:
+    """Every department that spends on one functional code, by year and kind."""
+    entry = ClassificationCode.objects.filter(system="functional", code=code).first()
+    items = list(queries.spenders(code))
+    if entry is None and not items:
+        raise Http404(_("没有这个科目。"))
+    name = entry.name if entry else items[0].name
+    children = ClassificationCode.objects.filter(system="functional", parent_code=code)
+    parent = ClassificationCode.objects.filter(
+        system="functional", code=code[:-2] if len(code) > 3 else "").first()
+    return render(request, "comparisons/classification_detail.html",
+                  {"code": code, "name": name, "items": items, "children": children,
+                   "parent": parent})
