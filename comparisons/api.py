@@ -8,7 +8,8 @@ from typing import Any
 from django.db.models import Q
 from django.http import HttpRequest, StreamingHttpResponse
 from django.shortcuts import get_object_or_404
-from ninja import NinjaAPI, Schema
+from ninja import NinjaAPI, Query, Schema
+from ninja.errors import HttpError
 
 from disclosures.models import ClassificationCode, Department, Disclosure, LineItem
 
@@ -165,3 +166,23 @@ def line_items_csv(request: HttpRequest, year: int | None = None, kind: str | No
     response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="yujue-line-items.csv"'
     return response
+
+
+@api.get("/comparisons", tags=["comparisons"])
+def comparisons(request: HttpRequest, kind: str = "budget", year: str = "latest",
+                code: str = "", measure: str = "", normalisation: str = "amount",
+                category: str = "", region: int | None = None,
+                departments: list[int] | None = Query(None)) -> dict[str, Any]:  # noqa: B008
+    """The rows of the comparison table: same parameters as the comparison page's URL."""
+    from .compare import compare
+    from .forms import ComparisonForm
+
+    params = {"kind": kind, "year": year, "code": code, "measure": measure,
+              "normalisation": normalisation, "category": category,
+              "region": region or "", "departments": departments or []}
+    form = ComparisonForm(params)
+    if not form.is_valid():
+        raise HttpError(400, "; ".join(f"{k}: {' '.join(v)}" for k, v in form.errors.items()))
+    result = compare(form.cleaned_data)
+    return {"measure": result.measure_label, "unit": result.unit, "year": result.year,
+            "kind": result.kind, "rows": [r.as_dict() for r in result.rows]}

@@ -137,3 +137,56 @@ def rate(final: Decimal | None, budget: Decimal | None) -> Decimal | None:
     if final is None or budget is None or budget == 0:
         return None
     return Decimal(final) / Decimal(budget)
+
+
+def ranked_bars(rows: Sequence[Mapping[str, Any]], *, unit: str, title: str) -> go.Figure:
+    """Departments ranked by the normalised value; flagged values are hatched."""
+    rows = [r for r in rows if r.get("normalised") is not None]
+    fig = go.Figure(go.Bar(
+        orientation="h",
+        y=[r["department"] for r in rows], x=[float(r["normalised"]) for r in rows],
+        customdata=[[r.get("value"), r.get("rank")] for r in rows],
+        marker={"color": ["#b54708" if r.get("flagged") else "#175cd3" for r in rows],
+                "pattern": {"shape": ["/" if r.get("flagged") else "" for r in rows]}},
+        hovertemplate="#%{customdata[1]} %{y}<br>%{x:,.2f} " + unit + "<extra></extra>",
+    ))
+    fig.update_layout(yaxis={"autorange": "reversed"},
+                      xaxis={"title": unit, "tickformat": ",.2f"})
+    return _layout(fig, title=title, height=max(260, 26 * len(rows) + 90))
+
+
+def structure_heatmap(structure: Mapping[str, Any]) -> go.Figure:
+    """Departments × functional classes, each cell the class's share of the department."""
+    departments, codes = structure["departments"], structure["codes"]
+    z = [[structure["shares"][d].get(c) for c in codes] for d in departments]
+    fig = go.Figure(go.Heatmap(
+        z=z, x=structure["names"], y=departments, colorscale="Reds", zmin=0,
+        hovertemplate="%{y}<br>%{x}<br>%{z:.1f}%<extra></extra>",
+        colorbar={"title": "%"}))
+    fig.update_layout(yaxis={"autorange": "reversed"}, xaxis={"tickangle": -30})
+    return _layout(fig, height=max(300, 28 * len(departments) + 160))
+
+
+def structure_stacked(structure: Mapping[str, Any]) -> go.Figure:
+    """The same shares as stacked 100% bars."""
+    fig = go.Figure()
+    for code, name in zip(structure["codes"], structure["names"], strict=True):
+        fig.add_bar(orientation="h", name=name, y=structure["departments"],
+                    x=[structure["shares"][d].get(code, 0) for d in structure["departments"]],
+                    hovertemplate="%{y}<br>" + name + " %{x:.1f}%<extra></extra>")
+    fig.update_layout(barmode="stack", yaxis={"autorange": "reversed"},
+                      xaxis={"ticksuffix": "%", "range": [0, 100]})
+    return _layout(fig, height=max(300, 28 * len(structure["departments"]) + 120))
+
+
+def over_time(history: Mapping[str, Sequence[tuple[int, Any]]], *, unit: str) -> go.Figure:
+    """The measure over the years, one line per department; gaps stay gaps."""
+    fig = go.Figure()
+    for name, points in history.items():
+        fig.add_scatter(name=name, mode="lines+markers", x=[y for y, _ in points],
+                        y=[float(v) if v is not None else None for _, v in points],
+                        connectgaps=False,
+                        hovertemplate=name + "<br>%{x}: %{y:,.2f} " + unit + "<extra></extra>")
+    fig.update_layout(xaxis={"dtick": 1, "title": ""}, yaxis={"title": unit,
+                                                             "tickformat": ",.2f"})
+    return _layout(fig, height=360)

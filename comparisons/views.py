@@ -13,7 +13,8 @@ from disclosures.choices import Kind
 from disclosures.labels import FIGURE_LABELS, figure_label
 from disclosures.models import ClassificationCode, Department, Disclosure, LineItem, Region
 
-from . import charts, queries
+from . import charts, compare, queries
+from .forms import ComparisonForm
 from .tables import LineItemTable
 
 
@@ -154,3 +155,72 @@ def classification_detail(request: HttpRequest, code: str) -> HttpResponse:
     return render(request, "comparisons/classification_detail.html",
                   {"code": code, "name": name, "items": items, "children": children,
                    "parent": parent})
+
+
+def comparison(request: HttpRequest) -> HttpResponse:
+    """Compare departments at one measure: ranked bars, table, structure, trend, export."""
+    form = ComparisonForm(request.GET or None)
+    context: dict = {"form": form}
+    if form.is_valid():
+        result = compare.compare(form.cleaned_data)
+        rows = [r.as_dict() | {"flagged": r.flagged} for r in result.rows]
+        export = request.GET.get("_export")
+        if export in ("csv", "xlsx"):
+            return _export_comparison(rows, result, export)
+        context.update(result=result, rows=result.rows, query=request.GET.urlencode())
+        title = f"{result.measure_label} · {result.unit}"
+        context["ranked"] = _html(charts.ranked_bars(rows, unit=result.unit, title=title))
+        if request.GET.get("embed"):
+            return render(request, "comparisons/embed.html", context)
+        if result.structure["departments"]:
+            context["heatmap"] = _html(charts.structure_heatmap(result.structure))
+            context["stacked"] = _html(charts.structure_stacked(result.structure))
+        if any(len(points) > 1 for points in result.history.values()):
+            context["trend"] = _html(charts.over_time(result.history, unit=_("万元")))
+    return render(request, "comparisons/comparison.html", context)
+
+
+def _export_comparison(rows, result, fmt: str) -> HttpResponse:
+    import tablib
+
+    data = tablib.Dataset(headers=[_("排名"), _("部门"), _("地区"), _("年度"), _("类型"),
+                                   _("数值（万元）"), f"{_('比较口径')}（{result.unit}）",
+                                   _("口径"), _("说明"), _("来源文件")])
+    for r in rows:
+        data.append([r["rank"], r["department"], r["region"], r["fiscal_year"], r["kind"],
+                     r["value"], r["normalised"], r["scope"], "；".join(r["notes"]),
+                     f"/api/disclosures/{r['disclosure_id']}" if r["disclosure_id"] else ""])
+    if fmt == "csv":
+        response = HttpResponse("\ufeff" + data.export("csv"), content_type="text/csv; charset=utf-8")
+    else:
+        response = HttpResponse(data.export("xlsx"), content_type=(
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"))
+    response["Content-Disposition"] = f'attachment; filename="yujue-comparison.{fmt}"'
+    return response
+
+
+def completeness(request: HttpRequest) -> HttpResponse:
+    """Disclosure completeness ranking for a category or region."""
+    from disclosures.models import ChecklistItem
+    from disclosures.services import completeness as score
+
+    category = request.GET.get("category", "")
+    region_id = request.GET.get("region", "")
+    qs = queries.published_disclosures()
+    if category:
+        qs = qs.filter(department__category=category)
+    if region_id.isdigit():
+        r = int(region_id)
+        qs = qs.filter(Q(department__region_id=r) | Q(department__region__parent_id=r)
+                       | Q(department__region__parent__parent_id=r))
+    items = list(ChecklistItem.objects.filter(active=True))
+    rows = []
+    for d in qs[:500]:
+        checks, value = score(d, items)
+        rows.append({"disclosure": d, "checks": checks, "score": value})
+    rows.sort(key=lambda r: (r["score"] is None, -(r["score"] or 0)))
+    categories = (Department.objects.exclude(category="").values_list("category", flat=True)
+                  .distinct().order_by("category"))
+    return render(request, "comparisons/completeness.html",
+                  {"rows": rows, "items": items, "category": category,
+                   "categories": categories})

@@ -143,6 +143,8 @@ class Disclosure(models.Model):
     detected_region = models.JSONField(_("识别的地区"), default=dict, blank=True)
     parse_result = models.JSONField(_("解析结果"), null=True, blank=True,
                                     help_text=_("解析器输出的完整 JSON（disclosure/1）"))
+    outline = models.JSONField(_("标题与说明文字"), default=list, blank=True,
+                               help_text=_("文件中的标题、表名和说明段落，用于检查公开完整性"))
 
     uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("上传人"),
                                     null=True, blank=True, on_delete=models.SET_NULL,
@@ -329,3 +331,33 @@ class Correction(models.Model):
 
     def __str__(self) -> str:
         return f"{self.field}: {self.old_value} → {self.new_value}"
+
+
+class ChecklistItem(models.Model):
+    """One table or explanation a complete disclosure contains (收支总表, 三公经费表 …).
+
+    The checklist is data: admins edit names, patterns and which kinds it applies to,
+    because templates differ by place and between budgets and final accounts.
+    """
+
+    key = models.SlugField(_("代码"), max_length=48, unique=True)
+    label = models.CharField(_("名称"), max_length=64)
+    kinds = models.CharField(_("适用"), max_length=16, default="budget,final",
+                             help_text=_("budget、final 或 budget,final"))
+    patterns = models.TextField(_("表名/标题（正则，每行一个）"))
+    statement_patterns = models.TextField(
+        _("“没有该项”说明（正则，每行一个）"), blank=True,
+        help_text=_("文件说明本部门没有这项内容时，也算公开"))
+    position = models.PositiveSmallIntegerField(_("顺序"), default=0)
+    active = models.BooleanField(_("启用"), default=True)
+
+    class Meta:
+        verbose_name = _("公开完整性检查项")
+        verbose_name_plural = _("公开完整性检查项")
+        ordering = ["position", "key"]
+
+    def __str__(self) -> str:
+        return self.label
+
+    def applies_to(self, kind: str) -> bool:
+        return kind in {k.strip() for k in self.kinds.split(",")}

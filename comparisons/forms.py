@@ -1,0 +1,72 @@
+"""The comparison form: its whole state lives in the URL (GET), so a link reproduces it."""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from disclosures.choices import Kind
+from disclosures.labels import FIGURE_LABELS
+from disclosures.models import Department, Region
+
+NORMALISATIONS = [
+    ("amount", _("金额（万元）")),
+    ("share", _("占部门本年支出合计的比例")),
+    ("per_capita", _("人均（元/人，按地区常住人口）")),
+    ("yoy", _("比上年增减")),
+]
+LEVELS = [("1", _("类")), ("2", _("款"))]
+
+
+def measure_choices() -> list[tuple[str, str]]:
+    choices = [(f"totals.{k}", str(v)) for k, v in FIGURE_LABELS["totals"].items()]
+    choices += [(f"three_public.{k}", f"{_('三公经费')}：{v}")
+                for k, v in FIGURE_LABELS["three_public"].items()]
+    return choices
+
+
+class ComparisonForm(forms.Form):
+    category = forms.ChoiceField(label=_("部门类别"), required=False)
+    region = forms.ModelChoiceField(label=_("地区"), required=False,
+                                    queryset=Region.objects.filter(level__in=["province", "city"]))
+    departments = forms.ModelMultipleChoiceField(label=_("或逐个选择部门"), required=False,
+                                                 queryset=Department.objects.all())
+    year = forms.CharField(label=_("年度"), required=False, initial="latest",
+                           help_text=_("四位年份，或 latest（各部门最新）"))
+    kind = forms.ChoiceField(label=_("预算/决算"), choices=Kind.choices, initial=Kind.BUDGET)
+    code = forms.CharField(label=_("功能分类科目编码"), required=False, max_length=7,
+                           help_text=_("如 208、20801、2080101；留空则用下面的总额"))
+    measure = forms.ChoiceField(label=_("或总额 / 三公经费"), required=False)
+    normalisation = forms.ChoiceField(label=_("口径"), choices=NORMALISATIONS, initial="amount")
+    level = forms.ChoiceField(label=_("结构图层级"), choices=LEVELS, initial="1")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        categories = (Department.objects.exclude(category="")
+                      .filter(disclosures__status="published")
+                      .values_list("category", flat=True).distinct().order_by("category"))
+        self.fields["category"].choices = [("", "—")] + [(c, c) for c in categories]
+        self.fields["measure"].choices = [("", "—")] + measure_choices()
+        self.fields["region"].queryset = Region.objects.filter(
+            level__in=["province", "city"],
+        ).order_by("code", "name")
+
+    def clean_year(self) -> int | None:
+        value = (self.cleaned_data.get("year") or "latest").strip().lower()
+        if value == "latest":
+            return None
+        if not value.isdigit() or not 1990 <= int(value) <= 2100:
+            raise forms.ValidationError(_("年度须为四位年份或 latest。"))
+        return int(value)
+
+    def clean_code(self) -> str:
+        code = (self.cleaned_data.get("code") or "").strip()
+        if code and not (code.isdigit() and len(code) in (3, 5, 7)):
+            raise forms.ValidationError(_("科目编码为 3、5 或 7 位数字。"))
+        return code
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("code") and not data.get("measure"):
+            data["measure"] = "totals.expenditure_total"
+        return data

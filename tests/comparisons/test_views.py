@@ -1,0 +1,123 @@
+"""Public pages: only published data, correct numbers, bounded query counts."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+import pytest
+from django.urls import reverse
+
+from comparisons.tables import LineItemTable
+from disclosures.choices import Status
+from disclosures.models import LineItem
+
+from ..factories import make_department, make_disclosure, make_region
+
+pytestmark = pytest.mark.django_db
+
+ITEMS = [("208", "社会保障和就业支出", "300"), ("20801", "人力资源和社会保障管理事务", "300"),
+         ("2080101", "行政运行", "200"), ("2080102", "一般行政管理事务", "100")]
+
+
+@pytest.fixture
+def dept():
+    sichuan = make_region("四川省", level="province", code="510000")
+    return make_department(region=make_region("南充市", parent=sichuan, code="511300"))
+
+
+def publish(d):
+    d.status, d.published = Status.PUBLISHED, True
+    d.save()
+    return d
+
+
+def test_the_department_page_shows_headline_change_and_drilldown(client, dept,
+                                                                 django_assert_max_num_queries):
+    publish(make_disclosure(dept, fiscal_year=2019, totals={"expenditure_total": "250"}))
+    publish(make_disclosure(dept, fiscal_year=2020, totals={"expenditure_total": "300"},
+                            items=ITEMS))
+    with django_assert_max_num_queries(20):
+        response = client.get(reverse("comparisons:department_detail", args=[dept.pk]))
+    page = response.content.decode()
+    assert "300.00" in page and "+20.0%" in page  # (300 - 250) / 250
+    assert 'id="treemap"' in page and '"2080101"' in page
+    assert "vendor/plotly-4.1.1.min.js" in page  # our own copy, no internet needed
+
+
+def test_unpublished_and_superseded_disclosures_are_not_public(client, dept):
+    make_disclosure(dept, totals={"expenditure_total": "999"})
+    assert client.get(reverse("comparisons:department_detail",
+                              args=[dept.pk])).status_code == 404
+    old = publish(make_disclosure(dept, totals={"expenditure_total": "111"}))
+    new = publish(make_disclosure(dept, totals={"expenditure_total": "222"}))
+    old.superseded_by, old.status = new, Status.SUPERSEDED
+    old.save()
+    page = client.get(reverse("comparisons:department_detail", args=[dept.pk])).content.decode()
+    assert "222.00" in page and "111.00" not in page
+    assert client.get(reverse("comparisons:disclosure_file", args=[old.pk])).status_code == 404
+
+
+def test_budget_vs_final_gives_the_execution_rate(client, dept):
+    publish(make_disclosure(dept, kind="budget", totals={"expenditure_total": "400"},
+                            items=[("208", "社会保障和就业支出", "400")]))
+    publish(make_disclosure(dept, kind="final", totals={"expenditure_total": "380"},
+                            items=[("208", "社会保障和就业支出", "380")]))
+    page = client.get(reverse("comparisons:department_detail", args=[dept.pk]),
+                      {"year": 2020, "kind": "final"}).content.decode()
+    assert 'id="execution"' in page and "95.0%" in page
+
+
+@pytest.mark.parametrize("fmt", ["csv", "xlsx"])
+def test_line_items_export(client, dept, fmt):
+    d = publish(make_disclosure(dept, items=ITEMS))
+    response = client.get(reverse("comparisons:department_detail", args=[dept.pk]),
+                          {"year": d.fiscal_year, "kind": d.kind, "_export": fmt})
+    assert response.status_code == 200
+    body = b"".join(response.streaming_content) if response.streaming else response.content
+    if fmt == "csv":
+        rows = list(csv.reader(io.StringIO(body.decode("utf-8-sig"))))
+        assert [r[1] for r in rows[1:]] == [c for c, _, _ in ITEMS]
+        assert rows[3][3] == "200.0000" or float(rows[3][3]) == 200
+    else:
+        assert body[:2] == b"PK"
+
+
+@pytest.mark.parametrize("column", [c for c, col in LineItemTable.base_columns.items()
+                                    if col.orderable is not False])
+@pytest.mark.parametrize("direction", ["", "-"])
+def test_every_column_of_the_line_item_table_sorts(client, dept, column, direction):
+    d = publish(make_disclosure(dept, items=ITEMS))
+    response = client.get(reverse("comparisons:department_detail", args=[dept.pk]),
+                          {"items-sort": direction + column})
+    assert response.status_code == 200
+    table = response.context["table"]
+    values = [getattr(r.record, column) for r in table.rows]
+    want = [getattr(i, column) for i in LineItem.objects.filter(disclosure=d)
+            .order_by(direction + column, "pk")]
+    assert values == want
+
+
+def test_region_page_lists_departments_below_it(client, dept, django_assert_max_num_queries):
+    publish(make_disclosure(dept, totals={"expenditure_total": "123.45"}))
+    province = dept.region.parent
+    with django_assert_max_num_queries(10):
+        page = client.get(reverse("comparisons:region_detail", args=[province.pk])).content
+    page = page.decode()
+    assert dept.name in page and "123.45" in page and "南充市" in page
+
+
+def test_classification_pages_list_spenders(client, dept):
+    publish(make_disclosure(dept, items=ITEMS))
+    index = client.get(reverse("comparisons:classification_index")).content.decode()
+    assert "2080101" in index
+    page = client.get(reverse("comparisons:classification_detail",
+                              args=["2080101"])).content.decode()
+    assert dept.name in page and "200.00" in page
+
+
+def test_home_search_finds_by_city_and_category(client, dept):
+    publish(make_disclosure(dept))
+    for q in ("南充", "人力资源和社会保障局", "四川省"):
+        page = client.get(reverse("comparisons:home"), {"q": q}).content.decode()
+        assert f'href="/departments/{dept.pk}/"' in page, q
