@@ -37,8 +37,9 @@ class ComparisonForm(forms.Form):
     code = forms.CharField(label=_("功能分类科目编码"), required=False, max_length=7,
                            help_text=_("如 208、20801、2080101；留空则用下面的总额"))
     measure = forms.ChoiceField(label=_("或总额 / 三公经费"), required=False)
-    normalisation = forms.ChoiceField(label=_("口径"), choices=NORMALISATIONS, initial="amount")
-    level = forms.ChoiceField(label=_("结构图层级"), choices=LEVELS, initial="1")
+    normalisation = forms.ChoiceField(label=_("口径"), choices=NORMALISATIONS, initial="amount",
+                                      required=False)
+    level = forms.ChoiceField(label=_("结构图层级"), choices=LEVELS, initial="1", required=False)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -2,13 +2,25 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
 from . import services
-from .models import ClassificationCode, Department, Disclosure, Figure, LineItem, ParseCheck, Region
+from .models import (
+    ChecklistItem,
+    ClassificationCode,
+    Correction,
+    Department,
+    Disclosure,
+    Figure,
+    LineItem,
+    ParseCheck,
+    Region,
+    StaffScope,
+)
 
 
 @admin.register(Region)
 class RegionAdmin(admin.ModelAdmin):
     list_display = ("name", "level", "parent", "code", "population")
     list_filter = ("level",)
+    list_editable = ("population",)
     search_fields = ("name", "code")
     autocomplete_fields = ("parent",)
 
@@ -73,3 +85,26 @@ class ClassificationCodeAdmin(admin.ModelAdmin):
     list_display = ("system", "code", "name", "level", "parent_code")
     list_filter = ("system", "level")
     search_fields = ("code", "name")
+
+
+@admin.register(StaffScope)
+class StaffScopeAdmin(admin.ModelAdmin):
+    list_display = ("user", "role")
+    list_filter = ("role",)
+    autocomplete_fields = ("user", "departments", "regions")
+
+
+@admin.register(Correction)
+class CorrectionAdmin(admin.ModelAdmin):
+    list_display = ("disclosure", "field", "action", "old_value", "new_value", "user",
+                    "created_at")
+    list_filter = ("action",)
+    search_fields = ("field", "reason")
+    raw_id_fields = ("disclosure",)
+    readonly_fields = ("old_value", "parser_value", "conflict", "user", "created_at")
+
+
+@admin.register(ChecklistItem)
+class ChecklistItemAdmin(admin.ModelAdmin):
+    list_display = ("label", "key", "kinds", "position", "active")
+    list_editable = ("position", "active")
