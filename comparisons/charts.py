@@ -160,7 +160,7 @@ def structure_heatmap(structure: Mapping[str, Any]) -> go.Figure:
     departments, codes = structure["departments"], structure["codes"]
     z = [[structure["shares"][d].get(c) for c in codes] for d in departments]
     fig = go.Figure(go.Heatmap(
-        z=z, x=structure["names"], y=departments, colorscale="Reds", zmin=0,
+        z=z, x=structure["names"], y=departments, colorscale="Reds", zmin=0, zmax=100,
         hovertemplate="%{y}<br>%{x}<br>%{z:.1f}%<extra></extra>",
         colorbar={"title": "%"}))
     fig.update_layout(yaxis={"autorange": "reversed"}, xaxis={"tickangle": -30})

@@ -60,6 +60,10 @@ class Comparison:
     structure: dict[str, Any]  # heatmap / stacked bar: departments × classes shares
     history: dict[str, list[tuple[int, Decimal | None]]]  # department name → (year, value)
 
+    @property
+    def kind_label(self) -> str:
+        return Kind(self.kind).label
+
 
 def select_departments(data: dict[str, Any]) -> list[Department]:
     qs = Department.objects.filter(disclosures__status="published",
