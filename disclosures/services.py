@@ -99,15 +99,29 @@ def _extension(fmt: str) -> str:
 
 def enqueue_parse(disclosure: Disclosure) -> None:
     """Mark the row queued and send the task once the surrounding transaction commits."""
-    from .tasks import parse_disclosure
-
     now = timezone.now()
     Disclosure.objects.filter(pk=disclosure.pk).update(
         status=Status.QUEUED, queued_at=now, progress=0, error=""
     )
     disclosure.status, disclosure.queued_at, disclosure.progress = Status.QUEUED, now, 0
     pk = disclosure.pk
-    transaction.on_commit(lambda: parse_disclosure.delay(pk))
+    transaction.on_commit(lambda: send_parse_task(pk))
+
+
+def send_parse_task(disclosure_id: int) -> bool:
+    """Send the parse task; if the broker is unreachable the row simply stays queued and the
+    periodic sweep sends it again later — the upload itself has already succeeded."""
+    from .tasks import parse_disclosure
+
+    try:
+        parse_disclosure.delay(disclosure_id)
+    except Exception as exc:  # kombu/redis/amqp errors vary by transport
+        if getattr(parse_disclosure.app.conf, "task_always_eager", False):
+            raise  # in-process: the exception is the task's own, not the broker's
+        log.warning("could not queue disclosure %s (%s); the sweep will retry",
+                    disclosure_id, exc)
+        return False
+    return True
 
 
 def claim(disclosure_id: int) -> bool:
@@ -196,6 +210,7 @@ def store_result(disclosure: Disclosure, result: parsing.ParsedDisclosure) -> No
     payload = result.to_dict()
     payload["parser_version"] = result.parser_version or parsing.PARSER_VERSION
     payload["pages"] = result.pages
+    payload["outline"] = list(result.outline)
     if disclosure.published:
         with transaction.atomic():
             Disclosure.objects.filter(pk=disclosure.pk).update(
@@ -254,6 +269,7 @@ def store_payload(disclosure: Disclosure, payload: dict[str, Any]) -> None:
         locked.fiscal_year = payload.get("fiscal_year")
         locked.kind = payload.get("kind") or ""
         locked.pages = payload.get("pages")
+        locked.outline = payload.get("outline") or []
         locked.detected_department = (payload.get("department") or "")[:128]
         locked.detected_region = region
         locked.parse_result = payload
@@ -355,10 +371,8 @@ def sweep_stuck(older_than: timedelta | None = None) -> list[int]:
                 pk=disclosure.pk, status=disclosure.status
             ).update(status=Status.QUEUED, queued_at=timezone.now(), progress=0)
             if updated:
-                from .tasks import parse_disclosure
-
                 pk = disclosure.pk
-                transaction.on_commit(lambda pk=pk: parse_disclosure.delay(pk))
+                transaction.on_commit(lambda pk=pk: send_parse_task(pk))
                 requeued.append(pk)
     return requeued
 

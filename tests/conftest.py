@@ -87,14 +87,21 @@ def real_broker(settings):
     require_service("Redis", "127.0.0.1", 6379)
     from config import celery_app
 
+    def reset_pools():  # connections were made for the old broker URL (or closed)
+        from kombu import pools
+
+        pools.reset()
+        celery_app._pool = None
+        celery_app.amqp._producer_pool = None
+
     conf = celery_app.conf
     saved = conf.task_always_eager, conf.broker_url
     conf.task_always_eager = False
     conf.broker_url = BROKER
-    celery_app.pool.force_close_all()
+    reset_pools()
     yield
     conf.task_always_eager, conf.broker_url = saved
-    celery_app.pool.force_close_all()
+    reset_pools()
 
 
 @pytest.fixture

@@ -52,3 +52,10 @@ def test_a_malformed_number_is_rejected_not_guessed():
 def test_a_malformed_boolean_is_rejected():
     done = load_settings("config.settings.local", DEBUG="maybe")
     assert done.returncode != 0 and "DEBUG" in done.stderr
+
+
+def test_chinese_is_the_default_whatever_the_browser_asks(client, db):
+    page = client.get("/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9")
+    assert '<html lang="zh-hans">' in page.content.decode()
+    client.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    assert '<html lang="en">' in client.get("/").content.decode()

@@ -30,7 +30,8 @@ def test_uploaded_files_show_live_status_until_the_worker_finishes(
     bad = SAMPLES / "000_2abe3100919c2127.txt"
     broken_name = "broken.pdf"
     page.set_input_files("#upload-form input[type=file]", [
-        str(good), str(bad),
+        {"name": good.name, "mimeType": "application/octet-stream", "buffer": good.read_bytes()},
+        {"name": bad.name, "mimeType": "text/plain", "buffer": bad.read_bytes()},
         {"name": broken_name, "mimeType": "application/pdf",
          "buffer": b"%PDF-1.4\n" + b"\x00bad" * 400},
     ])

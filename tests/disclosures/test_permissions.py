@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
@@ -119,7 +121,7 @@ def test_role_action_matrix(client, world, role, action, django_capture_on_commi
         if response.status_code == 302:
             assert "/login/" not in response["Location"]
         if action is correct:
-            assert str(target.figures.get(key="expenditure_total").value) == "123.45"
+            assert target.figures.get(key="expenditure_total").value == Decimal("123.45")
         if action is publish:
             assert target.status == Status.PUBLISHED
     else:

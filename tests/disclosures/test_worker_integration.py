@@ -43,7 +43,8 @@ def test_an_upload_is_parsed_by_a_real_worker_and_stored(worker, client, django_
     assert row.status == Status.NEEDS_REVIEW, row.error
     assert row.attempts == 1
     want = expected(sample)
-    stored = {f.key: float(f.value) for f in row.figures.filter(group="totals")}
+    stored = {f.key: float(f.value) for f in row.figures.filter(group="totals")
+              if f.value is not None}
     assert stored["income_total"] == want["totals"]["income_total"]
     assert row.line_items.filter(scope="department").count() == len(
         want["functional"]["department"])
@@ -60,3 +61,42 @@ def test_a_broken_file_fails_in_the_worker_with_a_reason(worker, client, django_
                    worker)
     assert row.status == Status.FAILED and row.error
     assert row.file.read().startswith(b"%PDF-1.4")
+
+
+@pytest.fixture
+def broker_down(settings):
+    """The broker is unreachable: publishing fails fast."""
+    from kombu import pools
+
+    from config import celery_app
+
+    conf = celery_app.conf
+    saved = conf.task_always_eager, conf.broker_url, conf.task_publish_retry
+    conf.task_always_eager, conf.broker_url, conf.task_publish_retry = (
+        False, "redis://127.0.0.1:9/0", False)
+    pools.reset()
+    celery_app._pool = None
+    celery_app.amqp._producer_pool = None
+    yield
+    conf.task_always_eager, conf.broker_url, conf.task_publish_retry = saved
+    pools.reset()
+    celery_app._pool = None
+    celery_app.amqp._producer_pool = None
+
+
+def test_an_upload_while_the_broker_is_down_is_kept_queued_for_the_sweep(
+    broker_down, client, django_user_model, sample_bytes
+):
+    from disclosures import services
+
+    staff = django_user_model.objects.create_user("w3", password="pw-w-12345",
+                                                  is_superuser=True, is_staff=True)
+    client.force_login(staff)
+    data = sample_bytes("003_80d4eeabc6cbe8f7")
+    response = client.post(reverse("disclosures:disclosure_upload"),
+                           {"files": [SimpleUploadedFile("003.txt", data)]},
+                           HTTP_ACCEPT="application/json")
+    assert response.status_code == 200  # the user's upload succeeded
+    row = Disclosure.objects.get(pk=response.json()["results"][0]["id"])
+    assert row.status == Status.QUEUED and row.file.read() == data
+    assert services.send_parse_task(row.pk) is False  # still down: nothing lost, no crash
