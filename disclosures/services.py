@@ -15,7 +15,7 @@ from typing import IO, Any
 from django.conf import settings
 from django.core.cache import cache
 from django.core.files.base import ContentFile
-from django.db import DatabaseError, transaction
+from django.db import DatabaseError, connection, transaction
 from django.db.models import F
 from django.utils import timezone
 
@@ -337,9 +337,7 @@ def match_department(name: str | None, region: parsing.types.Region) -> Departme
     """The department a parsed name refers to: by name or alias, else a new record."""
     if not name:
         return None
-    found = Department.objects.filter(name=name).first()
-    if found is None:
-        found = Department.objects.filter(aliases__contains=[name]).first()
+    found = find_department(name)
     if found is not None:
         return found
     place = ensure_region(region)
@@ -810,8 +808,13 @@ def find_department(text: str) -> Department | None:
     text = (text or "").strip()
     if not text:
         return None
-    return (Department.objects.filter(name=text).first()
-            or Department.objects.filter(aliases__contains=[text]).first())
+    found = Department.objects.filter(name=text).first()
+    if found is not None:
+        return found
+    if connection.vendor == "postgresql":  # jsonb containment uses the GIN-able operator
+        return Department.objects.filter(aliases__contains=[text]).first()
+    # SQLite (the embedded default) has no JSON containment lookup: aliases are few.
+    return next((d for d in Department.objects.exclude(aliases=[]) if text in d.aliases), None)
 
 
 def find_region(text: str) -> Region | None:
