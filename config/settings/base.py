@@ -133,6 +133,8 @@ DJANGO_TABLES2_TEMPLATE = "django_tables2/table.html"
 # Unset: tasks run in-process (eager), so the embedded default needs no broker.
 CELERY_BROKER_URL = env_str("CELERY_BROKER_URL", "") or None
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", CELERY_BROKER_URL is None)
+if CELERY_BROKER_URL is None:
+    CELERY_BROKER_URL = "memory://"  # never used while eager; keeps kombu from guessing a host
 CELERY_TASK_EAGER_PROPAGATES = False
 CELERY_RESULT_BACKEND = None  # state lives on the Disclosure row, not in a result backend
 CELERY_TASK_IGNORE_RESULT = True

@@ -121,3 +121,28 @@ def test_home_search_finds_by_city_and_category(client, dept):
     for q in ("南充", "人力资源和社会保障局", "四川省"):
         page = client.get(reverse("comparisons:home"), {"q": q}).content.decode()
         assert f'href="/departments/{dept.pk}/"' in page, q
+
+
+@pytest.mark.parametrize("n_departments", [1, 6])
+def test_no_public_page_grows_its_query_count_with_the_data(client, n_departments,
+                                                            django_assert_max_num_queries):
+    """Every public page and API list runs a bounded number of queries (no N+1)."""
+    province = make_region("四川省", level="province", code="510000")
+    city = make_region("南充市", parent=province, code="511300")
+    depts = []
+    for i in range(n_departments):
+        dept = make_department(f"南充市第{i}局", region=city)
+        for year in (2019, 2020):
+            publish(make_disclosure(dept, fiscal_year=year, items=ITEMS,
+                                    totals={"expenditure_total": "300"}))
+        depts.append(dept)
+    d = depts[0].disclosures.first()
+    pages = ["/", "/?q=南充", f"/departments/{depts[0].pk}/", f"/regions/{province.pk}/",
+             "/classification/", "/classification/2080101/",
+             "/compare/?kind=budget&year=latest&code=208&normalisation=share&level=1",
+             "/completeness/", "/api/departments", f"/api/disclosures/{d.pk}",
+             f"/api/departments/{depts[0].pk}/disclosures",
+             "/api/comparisons?code=208&normalisation=yoy"]
+    for url in pages:
+        with django_assert_max_num_queries(16):
+            assert client.get(url).status_code == 200, url
