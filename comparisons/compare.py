@@ -38,14 +38,17 @@ class Row:
     def as_dict(self) -> dict[str, Any]:
         d = self.disclosure
         return {
-            "rank": self.rank, "department_id": self.department.pk,
+            "rank": self.rank,
+            "department_id": self.department.pk,
             "department": self.department.name,
             "region": self.department.region.full_name if self.department.region else None,
-            "disclosure_id": d.pk if d else None, "fiscal_year": d.fiscal_year if d else None,
+            "disclosure_id": d.pk if d else None,
+            "fiscal_year": d.fiscal_year if d else None,
             "kind": d.kind if d else None,
             "value": float(self.value) if self.value is not None else None,
             "normalised": float(self.normalised) if self.normalised is not None else None,
-            "scope": self.scope, "notes": self.notes,
+            "scope": self.scope,
+            "notes": self.notes,
             "published_with_inconsistencies": self.flagged,
         }
 
@@ -66,8 +69,9 @@ class Comparison:
 
 
 def select_departments(data: dict[str, Any]) -> list[Department]:
-    qs = Department.objects.filter(disclosures__status="published",
-                                   disclosures__superseded_by__isnull=True)
+    qs = Department.objects.filter(
+        disclosures__status="published", disclosures__superseded_by__isnull=True
+    )
     if data.get("departments"):
         qs = qs.filter(pk__in=[d.pk for d in data["departments"]])
     else:
@@ -76,8 +80,11 @@ def select_departments(data: dict[str, Any]) -> list[Department]:
         if data.get("region"):
             r = data["region"]
             qs = qs.filter(Q(region=r) | Q(region__parent=r) | Q(region__parent__parent=r))
-    return list(qs.distinct().select_related("region", "region__parent", "region__parent__parent")
-                .order_by("name")[:MAX_DEPARTMENTS])
+    return list(
+        qs.distinct()
+        .select_related("region", "region__parent", "region__parent__parent")
+        .order_by("name")[:MAX_DEPARTMENTS]
+    )
 
 
 def _measure(data: dict[str, Any]) -> tuple[str, str | None, str]:
@@ -85,8 +92,11 @@ def _measure(data: dict[str, Any]) -> tuple[str, str | None, str]:
     if data.get("code"):
         code = data["code"]
         entry = ClassificationCode.objects.filter(system="functional", code=code).first()
-        name = entry.name if entry else (LineItem.objects.filter(code=code)
-                                         .values_list("name", flat=True).first() or "")
+        name = (
+            entry.name
+            if entry
+            else (LineItem.objects.filter(code=code).values_list("name", flat=True).first() or "")
+        )
         return "code", code, f"{code} {name}".strip()
     group, key = data["measure"].split(".", 1)
     return group, key, figure_label(group, key)
@@ -99,8 +109,11 @@ def compare(data: dict[str, Any]) -> Comparison:
     measure_kind, key, label = _measure(data)
     normalisation = data.get("normalisation") or "amount"
 
-    all_disclosures = list(Disclosure.objects.published().filter(
-        department__in=departments, kind=kind).order_by("department_id", "fiscal_year"))
+    all_disclosures = list(
+        Disclosure.objects.published()
+        .filter(department__in=departments, kind=kind)
+        .order_by("department_id", "fiscal_year")
+    )
     by_dept: dict[int, dict[int, Disclosure]] = defaultdict(dict)
     for d in all_disclosures:
         if d.fiscal_year:
@@ -120,8 +133,10 @@ def compare(data: dict[str, Any]) -> Comparison:
         row = Row(department=dept, disclosure=chosen.get(dept.pk))
         d = row.disclosure
         if d is None:
-            row.notes.append(_("没有 %(year)s 年的%(kind)s") % {
-                "year": year or _("任何"), "kind": Kind(kind).label})
+            row.notes.append(
+                _("没有 %(year)s 年的%(kind)s")
+                % {"year": year or _("任何"), "kind": Kind(kind).label}
+            )
             rows.append(row)
             continue
         row.flagged = d.published_with_errors
@@ -129,42 +144,55 @@ def compare(data: dict[str, Any]) -> Comparison:
             row.notes.append(_("带已知不一致发布"))
         row.value, row.scope = _pick(values, d.pk, measure_kind)
         if row.value is None:
-            row.notes.append(_("文件未列出该科目") if measure_kind == "code"
-                             else _("文件未说明这一数值"))
+            row.notes.append(
+                _("文件未列出该科目") if measure_kind == "code" else _("文件未说明这一数值")
+            )
         elif row.scope == Scope.GENERAL_BUDGET:
             row.notes.append(_("仅有一般公共预算口径，不含其他资金"))
         row.normalised = _normalise(row, normalisation, totals, values, by_dept, measure_kind)
         rows.append(row)
 
-    ranked = sorted([r for r in rows if r.normalised is not None],
-                    key=lambda r: r.normalised, reverse=True)
+    ranked = sorted(
+        [r for r in rows if r.normalised is not None], key=lambda r: r.normalised, reverse=True
+    )
     for i, r in enumerate(ranked, 1):
         r.rank = i
     rows = ranked + [r for r in rows if r.normalised is None]
-    unit = {"amount": _("万元"), "share": "%", "per_capita": _("元/人"), "yoy": "%"}[
-        normalisation]
+    unit = {"amount": _("万元"), "share": "%", "per_capita": _("元/人"), "yoy": "%"}[normalisation]
     if measure_kind == "assets":
         unit = _("辆") if normalisation == "amount" else unit
     return Comparison(
-        rows=rows, measure_label=label, unit=unit, year=year, kind=kind,
+        rows=rows,
+        measure_label=label,
+        unit=unit,
+        year=year,
+        kind=kind,
         structure=_structure([r for r in rows if r.disclosure], int(data.get("level") or 1)),
-        history={dept.name: [(y, _pick(values, d.pk, measure_kind)[0])
-                             for y, d in sorted(by_dept.get(dept.pk, {}).items())]
-                 for dept in departments if by_dept.get(dept.pk)},
+        history={
+            dept.name: [
+                (y, _pick(values, d.pk, measure_kind)[0])
+                for y, d in sorted(by_dept.get(dept.pk, {}).items())
+            ]
+            for dept in departments
+            if by_dept.get(dept.pk)
+        },
     )
 
 
-def _values(ids: list[int], measure_kind: str, key: str | None) -> dict[tuple[int, str], Decimal | None]:
+def _values(
+    ids: list[int], measure_kind: str, key: str | None
+) -> dict[tuple[int, str], Decimal | None]:
     """{(disclosure_id, scope): value} in one query."""
     out: dict[tuple[int, str], Decimal | None] = {}
     if measure_kind == "code":
         for pk, scope, total in LineItem.objects.filter(
-                disclosure_id__in=ids, classification=Classification.FUNCTIONAL,
-                code=key).values_list("disclosure_id", "scope", "total"):
+            disclosure_id__in=ids, classification=Classification.FUNCTIONAL, code=key
+        ).values_list("disclosure_id", "scope", "total"):
             out[(pk, scope)] = total
         return out
-    for pk, value in Figure.objects.filter(disclosure_id__in=ids, group=measure_kind,
-                                           key=key).values_list("disclosure_id", "value"):
+    for pk, value in Figure.objects.filter(
+        disclosure_id__in=ids, group=measure_kind, key=key
+    ).values_list("disclosure_id", "value"):
         out[(pk, "")] = value
     return out
 
@@ -209,9 +237,10 @@ def _structure(rows: list[Row], level: int) -> dict[str, Any]:
     ids = [r.disclosure.pk for r in rows]
     items = defaultdict(lambda: defaultdict(dict))
     for pk, scope, code, name, total in LineItem.objects.filter(
-            disclosure_id__in=ids, classification=Classification.FUNCTIONAL,
-            code__regex=rf"^\d{{{length}}}$").values_list("disclosure_id", "scope", "code",
-                                                            "name", "total"):
+        disclosure_id__in=ids,
+        classification=Classification.FUNCTIONAL,
+        code__regex=rf"^\d{{{length}}}$",
+    ).values_list("disclosure_id", "scope", "code", "name", "total"):
         items[pk][scope][code] = (name, total)
     names: dict[str, str] = {}
     shares: dict[str, dict[str, float]] = {}
@@ -221,10 +250,15 @@ def _structure(rows: list[Row], level: int) -> dict[str, Any]:
         denominator = sum((t for _n, t in chosen.values() if t), Decimal(0))
         if not denominator:
             continue
-        shares[r.department.name] = {c: float(t / denominator * 100)
-                                     for c, (_n, t) in chosen.items() if t}
+        shares[r.department.name] = {
+            c: float(t / denominator * 100) for c, (_n, t) in chosen.items() if t
+        }
         for c, (n, _t) in chosen.items():
             names.setdefault(c, n)
     codes = sorted(names)
-    return {"codes": codes, "names": [f"{c} {names[c]}" for c in codes],
-            "departments": list(shares), "shares": shares}
+    return {
+        "codes": codes,
+        "names": [f"{c} {names[c]}" for c in codes],
+        "departments": list(shares),
+        "shares": shares,
+    }

@@ -20,32 +20,51 @@ LEVELS = [("1", _("类")), ("2", _("款"))]
 
 def measure_choices() -> list[tuple[str, str]]:
     choices = [(f"totals.{k}", str(v)) for k, v in FIGURE_LABELS["totals"].items()]
-    choices += [(f"three_public.{k}", f"{_('三公经费')}：{v}")
-                for k, v in FIGURE_LABELS["three_public"].items()]
+    choices += [
+        (f"three_public.{k}", f"{_('三公经费')}：{v}")
+        for k, v in FIGURE_LABELS["three_public"].items()
+    ]
     return choices
 
 
 class ComparisonForm(forms.Form):
     category = forms.ChoiceField(label=_("部门类别"), required=False)
-    region = forms.ModelChoiceField(label=_("地区"), required=False,
-                                    queryset=Region.objects.filter(level__in=["province", "city"]))
-    departments = forms.ModelMultipleChoiceField(label=_("或逐个选择部门"), required=False,
-                                                 queryset=Department.objects.all())
-    year = forms.CharField(label=_("年度"), required=False, initial="latest",
-                           help_text=_("四位年份，或 latest（各部门最新）"))
+    region = forms.ModelChoiceField(
+        label=_("地区"),
+        required=False,
+        queryset=Region.objects.filter(level__in=["province", "city"]),
+    )
+    departments = forms.ModelMultipleChoiceField(
+        label=_("或逐个选择部门"), required=False, queryset=Department.objects.all()
+    )
+    year = forms.CharField(
+        label=_("年度"),
+        required=False,
+        initial="latest",
+        help_text=_("四位年份，或 latest（各部门最新）"),
+    )
     kind = forms.ChoiceField(label=_("预算/决算"), choices=Kind.choices, initial=Kind.BUDGET)
-    code = forms.CharField(label=_("功能分类科目编码"), required=False, max_length=7,
-                           help_text=_("如 208、20801、2080101；留空则用下面的总额"))
+    code = forms.CharField(
+        label=_("功能分类科目编码"),
+        required=False,
+        max_length=7,
+        help_text=_("如 208、20801、2080101；留空则用下面的总额"),
+    )
     measure = forms.ChoiceField(label=_("或总额 / 三公经费"), required=False)
-    normalisation = forms.ChoiceField(label=_("口径"), choices=NORMALISATIONS, initial="amount",
-                                      required=False)
+    normalisation = forms.ChoiceField(
+        label=_("口径"), choices=NORMALISATIONS, initial="amount", required=False
+    )
     level = forms.ChoiceField(label=_("结构图层级"), choices=LEVELS, initial="1", required=False)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        categories = (Department.objects.exclude(category="")
-                      .filter(disclosures__status="published")
-                      .values_list("category", flat=True).distinct().order_by("category"))
+        categories = (
+            Department.objects.exclude(category="")
+            .filter(disclosures__status="published")
+            .values_list("category", flat=True)
+            .distinct()
+            .order_by("category")
+        )
         self.fields["category"].choices = [("", "—")] + [(c, c) for c in categories]
         self.fields["measure"].choices = [("", "—")] + measure_choices()
         self.fields["region"].queryset = Region.objects.filter(

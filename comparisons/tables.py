@@ -30,8 +30,9 @@ class LineItemTable(tables.Table):
     basic = AmountColumn(verbose_name=_("基本支出"))
     project = AmountColumn(verbose_name=_("项目支出"))
     page = tables.Column(verbose_name=_("页码"))
-    source_text = tables.Column(verbose_name=_("原文"), orderable=False,
-                                attrs={"td": {"class": "src"}})
+    source_text = tables.Column(
+        verbose_name=_("原文"), orderable=False, attrs={"td": {"class": "src"}}
+    )
 
     class Meta:
         model = LineItem
@@ -44,8 +45,9 @@ class LineItemTable(tables.Table):
 class DepartmentTable(tables.Table):
     """Departments with their latest published totals (region and home pages)."""
 
-    name = tables.Column(verbose_name=_("部门"), linkify=("comparisons:department_detail",
-                                                           {"pk": tables.A("pk")}))
+    name = tables.Column(
+        verbose_name=_("部门"), linkify=("comparisons:department_detail", {"pk": tables.A("pk")})
+    )
     category = tables.Column(verbose_name=_("类别"))
     region = tables.Column(verbose_name=_("地区"), accessor="region__name")
     latest_year = tables.Column(verbose_name=_("最新年度"))

@@ -12,6 +12,5 @@ urlpatterns = [
     path("compare/", views.comparison, name="comparison"),
     path("completeness/", views.completeness, name="completeness"),
     path("classification/", views.classification_index, name="classification_index"),
-    path("classification/<str:code>/", views.classification_detail,
-         name="classification_detail"),
+    path("classification/<str:code>/", views.classification_detail, name="classification_detail"),
 ]

@@ -19,8 +19,9 @@ from .tables import LineItemTable
 
 
 def _html(fig) -> str:
-    return fig.to_html(full_html=False, include_plotlyjs=False,
-                       config={"displaylogo": False, "responsive": True})
+    return fig.to_html(
+        full_html=False, include_plotlyjs=False, config={"displaylogo": False, "responsive": True}
+    )
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -28,29 +29,42 @@ def home(request: HttpRequest) -> HttpResponse:
     q = request.GET.get("q", "").strip()
     found = []
     if q:
-        found = list(Department.objects.filter(
-            Q(name__icontains=q) | Q(category__icontains=q) | Q(region__name__icontains=q)
-            | Q(region__parent__name__icontains=q) | Q(aliases__icontains=q))
-            .filter(disclosures__status="published").distinct()
-            .select_related("region", "region__parent").order_by("name")[:50])
+        found = list(
+            Department.objects.filter(
+                Q(name__icontains=q)
+                | Q(category__icontains=q)
+                | Q(region__name__icontains=q)
+                | Q(region__parent__name__icontains=q)
+                | Q(aliases__icontains=q)
+            )
+            .filter(disclosures__status="published")
+            .distinct()
+            .select_related("region", "region__parent")
+            .order_by("name")[:50]
+        )
     latest = list(queries.published_disclosures().order_by("-published_at", "-pk")[:20])
     totals = queries.headline_totals([d.pk for d in latest])
     rows = [{"disclosure": d, "totals": totals.get(d.pk, {})} for d in latest]
-    return render(request, "comparisons/home.html",
-                  {"rows": rows, "coverage": queries.coverage(), "q": q, "found": found})
+    return render(
+        request,
+        "comparisons/home.html",
+        {"rows": rows, "coverage": queries.coverage(), "q": q, "found": found},
+    )
 
 
 def department_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """One department: years and kinds, headline figures, drill-down, tables, sources."""
     department = get_object_or_404(
         Department.objects.select_related("region", "region__parent", "region__parent__parent"),
-        pk=pk)
+        pk=pk,
+    )
     disclosures = queries.department_disclosures(department)
     if not disclosures:
         raise Http404(_("这个部门还没有发布的数据。"))
     year = request.GET.get("year")
-    current = queries.pick_disclosure(disclosures, int(year) if year and year.isdigit() else None,
-                                      request.GET.get("kind"))
+    current = queries.pick_disclosure(
+        disclosures, int(year) if year and year.isdigit() else None, request.GET.get("kind")
+    )
     before = queries.previous(disclosures, current)
     scope, items = queries.functional_items(current)
     economic = queries.economic_items(current)
@@ -62,8 +76,9 @@ def department_detail(request: HttpRequest, pk: int) -> HttpResponse:
     RequestConfig(request, paginate={"per_page": 50}).configure(table)
     export = request.GET.get("_export")
     if TableExport.is_valid_format(export):
-        table = LineItemTable(LineItem.objects.filter(disclosure=current).order_by(
-            "scope", "position"))
+        table = LineItemTable(
+            LineItem.objects.filter(disclosure=current).order_by("scope", "position")
+        )
         name = f"{department.name}-{current.fiscal_year}-{current.kind}"
         return TableExport(export, table).response(f"{name}.{export}")
 
@@ -73,30 +88,54 @@ def department_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "disclosures": disclosures,
         "current": current,
         "before": before,
-        "headline": [{**row, "label": figure_label("totals", row["key"])}
-                     for row in queries.headline(current, before)],
+        "headline": [
+            {**row, "label": figure_label("totals", row["key"])}
+            for row in queries.headline(current, before)
+        ],
         "scope": scope,
         "table": table,
         "all_figures": [
             {"label": figure_label(f.group, f.key), "figure": f}
             for f in sorted(current.figures.all(), key=lambda f: (f.group, f.pk))
         ],
-        "treemap": _html(charts.functional_treemap(
-            chart_rows, root_label=f"{department.name} {current.fiscal_year}"
-                                  f"{current.get_kind_display()}")) if chart_rows else "",
-        "split": _html(charts.basic_project_split(
-            figures["basic_expenditure"].value, figures["project_expenditure"].value,
-            labels=(_("基本支出"), _("项目支出"))))
-        if "basic_expenditure" in figures and "project_expenditure" in figures else "",
-        "three_public_chart": _html(charts.three_public_over_years(
-            three_public, components={k: str(v) for k, v in FIGURE_LABELS["three_public"].items()
-                                      if k != "total"})) if three_public else "",
-        "economic_chart": _html(charts.economic_breakdown(
-            [{"code": i.code, "name": i.name, "total": i.total} for i in economic]))
-        if economic else "",
+        "treemap": _html(
+            charts.functional_treemap(
+                chart_rows,
+                root_label=f"{department.name} {current.fiscal_year}{current.get_kind_display()}",
+            )
+        )
+        if chart_rows
+        else "",
+        "split": _html(
+            charts.basic_project_split(
+                figures["basic_expenditure"].value,
+                figures["project_expenditure"].value,
+                labels=(_("基本支出"), _("项目支出")),
+            )
+        )
+        if "basic_expenditure" in figures and "project_expenditure" in figures
+        else "",
+        "three_public_chart": _html(
+            charts.three_public_over_years(
+                three_public,
+                components={
+                    k: str(v) for k, v in FIGURE_LABELS["three_public"].items() if k != "total"
+                },
+            )
+        )
+        if three_public
+        else "",
+        "economic_chart": _html(
+            charts.economic_breakdown(
+                [{"code": i.code, "name": i.name, "total": i.total} for i in economic]
+            )
+        )
+        if economic
+        else "",
         "execution": execution,
         "execution_chart": _html(charts.execution_rate(execution["rows"]))
-        if execution and execution["rows"] else "",
+        if execution and execution["rows"]
+        else "",
         "kinds": Kind,
     }
     return render(request, "comparisons/department_detail.html", context)
@@ -105,8 +144,9 @@ def department_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def disclosure_file(request: HttpRequest, pk: int) -> FileResponse:
     """The original file of a published disclosure."""
     disclosure = get_object_or_404(Disclosure.objects.published(), pk=pk)
-    return FileResponse(disclosure.file.open("rb"), as_attachment=True,
-                        filename=disclosure.original_name)
+    return FileResponse(
+        disclosure.file.open("rb"), as_attachment=True, filename=disclosure.original_name
+    )
 
 
 def region_detail(request: HttpRequest, pk: int) -> HttpResponse:
@@ -115,30 +155,55 @@ def region_detail(request: HttpRequest, pk: int) -> HttpResponse:
     departments = list(queries.departments_in(region))
     latest = queries.latest_disclosures([d.pk for d in departments])
     totals = queries.headline_totals([d.pk for d in latest.values()])
-    rows = [{"department": d, "disclosure": latest.get(d.pk),
-             "totals": totals.get(latest[d.pk].pk, {}) if d.pk in latest else {}}
-            for d in departments]
-    children = (Region.objects.filter(parent=region)
-                .filter(Q(departments__disclosures__status="published")
-                        | Q(children__departments__disclosures__status="published"))
-                .distinct().order_by("code", "name"))
-    return render(request, "comparisons/region_detail.html",
-                  {"region": region, "rows": rows, "children": children})
+    rows = [
+        {
+            "department": d,
+            "disclosure": latest.get(d.pk),
+            "totals": totals.get(latest[d.pk].pk, {}) if d.pk in latest else {},
+        }
+        for d in departments
+    ]
+    children = (
+        Region.objects.filter(parent=region)
+        .filter(
+            Q(departments__disclosures__status="published")
+            | Q(children__departments__disclosures__status="published")
+        )
+        .distinct()
+        .order_by("code", "name")
+    )
+    return render(
+        request,
+        "comparisons/region_detail.html",
+        {"region": region, "rows": rows, "children": children},
+    )
 
 
 def classification_index(request: HttpRequest) -> HttpResponse:
     """The functional classification tree: dictionary names plus codes seen in documents."""
-    seen = dict(LineItem.objects.filter(classification="functional", code__isnull=False,
-                                        disclosure__status="published")
-                .values_list("code").annotate(n=Count("disclosure__department", distinct=True)))
-    names = dict(ClassificationCode.objects.filter(system="functional")
-                 .values_list("code", "name"))
-    for code, name in LineItem.objects.filter(classification="functional",
-                                              code__in=set(seen) - set(names)) \
-            .values_list("code", "name").distinct():
+    seen = dict(
+        LineItem.objects.filter(
+            classification="functional", code__isnull=False, disclosure__status="published"
+        )
+        .values_list("code")
+        .annotate(n=Count("disclosure__department", distinct=True))
+    )
+    names = dict(ClassificationCode.objects.filter(system="functional").values_list("code", "name"))
+    for code, name in (
+        LineItem.objects.filter(classification="functional", code__in=set(seen) - set(names))
+        .values_list("code", "name")
+        .distinct()
+    ):
         names.setdefault(code, name)  # a code printed in a document but not in the dictionary
-    nodes = [{"code": c, "name": names[c], "level": {3: 1, 5: 2, 7: 3}.get(len(c), 3),
-              "departments": seen.get(c, 0)} for c in sorted(names)]
+    nodes = [
+        {
+            "code": c,
+            "name": names[c],
+            "level": {3: 1, 5: 2, 7: 3}.get(len(c), 3),
+            "departments": seen.get(c, 0),
+        }
+        for c in sorted(names)
+    ]
     return render(request, "comparisons/classification_index.html", {"nodes": nodes})
 
 
@@ -151,10 +216,13 @@ def classification_detail(request: HttpRequest, code: str) -> HttpResponse:
     name = entry.name if entry else items[0].name
     children = ClassificationCode.objects.filter(system="functional", parent_code=code)
     parent = ClassificationCode.objects.filter(
-        system="functional", code=code[:-2] if len(code) > 3 else "").first()
-    return render(request, "comparisons/classification_detail.html",
-                  {"code": code, "name": name, "items": items, "children": children,
-                   "parent": parent})
+        system="functional", code=code[:-2] if len(code) > 3 else ""
+    ).first()
+    return render(
+        request,
+        "comparisons/classification_detail.html",
+        {"code": code, "name": name, "items": items, "children": children, "parent": parent},
+    )
 
 
 def comparison(request: HttpRequest) -> HttpResponse:
@@ -183,18 +251,44 @@ def comparison(request: HttpRequest) -> HttpResponse:
 def _export_comparison(rows, result, fmt: str) -> HttpResponse:
     import tablib
 
-    data = tablib.Dataset(headers=[_("排名"), _("部门"), _("地区"), _("年度"), _("类型"),
-                                   _("数值（万元）"), f"{_('比较口径')}（{result.unit}）",
-                                   _("口径"), _("说明"), _("来源文件")])
+    data = tablib.Dataset(
+        headers=[
+            _("排名"),
+            _("部门"),
+            _("地区"),
+            _("年度"),
+            _("类型"),
+            _("数值（万元）"),
+            f"{_('比较口径')}（{result.unit}）",
+            _("口径"),
+            _("说明"),
+            _("来源文件"),
+        ]
+    )
     for r in rows:
-        data.append([r["rank"], r["department"], r["region"], r["fiscal_year"], r["kind"],
-                     r["value"], r["normalised"], r["scope"], "；".join(r["notes"]),
-                     f"/api/disclosures/{r['disclosure_id']}" if r["disclosure_id"] else ""])
+        data.append(
+            [
+                r["rank"],
+                r["department"],
+                r["region"],
+                r["fiscal_year"],
+                r["kind"],
+                r["value"],
+                r["normalised"],
+                r["scope"],
+                "；".join(r["notes"]),
+                f"/api/disclosures/{r['disclosure_id']}" if r["disclosure_id"] else "",
+            ]
+        )
     if fmt == "csv":
-        response = HttpResponse("\ufeff" + data.export("csv"), content_type="text/csv; charset=utf-8")
+        response = HttpResponse(
+            "\ufeff" + data.export("csv"), content_type="text/csv; charset=utf-8"
+        )
     else:
-        response = HttpResponse(data.export("xlsx"), content_type=(
-            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"))
+        response = HttpResponse(
+            data.export("xlsx"),
+            content_type=("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+        )
     response["Content-Disposition"] = f'attachment; filename="yujue-comparison.{fmt}"'
     return response
 
@@ -211,16 +305,25 @@ def completeness(request: HttpRequest) -> HttpResponse:
         qs = qs.filter(department__category=category)
     if region_id.isdigit():
         r = int(region_id)
-        qs = qs.filter(Q(department__region_id=r) | Q(department__region__parent_id=r)
-                       | Q(department__region__parent__parent_id=r))
+        qs = qs.filter(
+            Q(department__region_id=r)
+            | Q(department__region__parent_id=r)
+            | Q(department__region__parent__parent_id=r)
+        )
     items = list(ChecklistItem.objects.filter(active=True))
     rows = []
     for d in qs[:500]:
         checks, value = score(d, items)
         rows.append({"disclosure": d, "checks": checks, "score": value})
     rows.sort(key=lambda r: (r["score"] is None, -(r["score"] or 0)))
-    categories = (Department.objects.exclude(category="").values_list("category", flat=True)
-                  .distinct().order_by("category"))
-    return render(request, "comparisons/completeness.html",
-                  {"rows": rows, "items": items, "category": category,
-                   "categories": categories})
+    categories = (
+        Department.objects.exclude(category="")
+        .values_list("category", flat=True)
+        .distinct()
+        .order_by("category")
+    )
+    return render(
+        request,
+        "comparisons/completeness.html",
+        {"rows": rows, "items": items, "category": category, "categories": categories},
+    )

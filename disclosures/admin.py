@@ -47,12 +47,31 @@ class ParseCheckInline(admin.TabularInline):
 
 @admin.register(Disclosure)
 class DisclosureAdmin(admin.ModelAdmin):
-    list_display = ("original_name", "department", "fiscal_year", "kind", "format", "status",
-                    "published", "created_at")
+    list_display = (
+        "original_name",
+        "department",
+        "fiscal_year",
+        "kind",
+        "format",
+        "status",
+        "published",
+        "created_at",
+    )
     list_filter = ("status", "kind", "format", "published", "fiscal_year")
     search_fields = ("original_name", "sha256", "department__name", "detected_department")
-    readonly_fields = ("sha256", "size", "format", "parse_result", "created_at", "updated_at",
-                       "queued_at", "parse_started_at", "parsed_at", "published_at", "attempts")
+    readonly_fields = (
+        "sha256",
+        "size",
+        "format",
+        "parse_result",
+        "created_at",
+        "updated_at",
+        "queued_at",
+        "parse_started_at",
+        "parsed_at",
+        "published_at",
+        "attempts",
+    )
     autocomplete_fields = ("department",)
     inlines = [FigureInline, ParseCheckInline]
     actions = ["reparse_selected"]
@@ -66,8 +85,16 @@ class DisclosureAdmin(admin.ModelAdmin):
 
 @admin.register(LineItem)
 class LineItemAdmin(admin.ModelAdmin):
-    list_display = ("disclosure", "classification", "scope", "code", "name", "total", "basic",
-                    "project")
+    list_display = (
+        "disclosure",
+        "classification",
+        "scope",
+        "code",
+        "name",
+        "total",
+        "basic",
+        "project",
+    )
     list_filter = ("classification", "scope")
     search_fields = ("code", "name")
     raw_id_fields = ("disclosure",)
@@ -96,8 +123,7 @@ class StaffScopeAdmin(admin.ModelAdmin):
 
 @admin.register(Correction)
 class CorrectionAdmin(admin.ModelAdmin):
-    list_display = ("disclosure", "field", "action", "old_value", "new_value", "user",
-                    "created_at")
+    list_display = ("disclosure", "field", "action", "old_value", "new_value", "user", "created_at")
     list_filter = ("action",)
     search_fields = ("field", "reason")
     raw_id_fields = ("disclosure",)

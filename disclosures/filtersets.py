@@ -20,6 +20,7 @@ class DisclosureFilterSet(django_filters.FilterSet):
 
     def search(self, queryset, name, value):
         return queryset.filter(
-            Q(original_name__icontains=value) | Q(department__name__icontains=value)
+            Q(original_name__icontains=value)
+            | Q(department__name__icontains=value)
             | Q(detected_department__icontains=value)
         )

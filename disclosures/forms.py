@@ -50,8 +50,9 @@ class DepartmentCreateForm(forms.ModelForm):
     """A department the parser found but the records do not have yet."""
 
     reason = forms.CharField(label=_("理由"), max_length=500)
-    region_name = forms.CharField(label=_("地区"), required=False,
-                                  help_text=_("如 南充市、重庆市南岸区；可留空"))
+    region_name = forms.CharField(
+        label=_("地区"), required=False, help_text=_("如 南充市、重庆市南岸区；可留空")
+    )
 
     class Meta:
         from .models import Department

@@ -34,7 +34,11 @@ class Region(models.Model):
     name = models.CharField(_("名称"), max_length=64)
     level = models.CharField(_("级别"), max_length=16, choices=RegionLevel.choices)
     parent = models.ForeignKey(
-        "self", verbose_name=_("上级"), null=True, blank=True, on_delete=models.PROTECT,
+        "self",
+        verbose_name=_("上级"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="children",
     )
     code = models.CharField(_("行政区划代码"), max_length=12, null=True, blank=True, unique=True)
@@ -75,10 +79,17 @@ class Department(models.Model):
     """A government department as it names itself, with the names it is also known by."""
 
     name = models.CharField(_("正式名称"), max_length=128, unique=True)
-    category = models.CharField(_("类别"), max_length=64, blank=True, db_index=True,
-                                help_text=_("如 人力资源和社会保障局"))
-    region = models.ForeignKey(Region, verbose_name=_("地区"), null=True, blank=True,
-                               on_delete=models.PROTECT, related_name="departments")
+    category = models.CharField(
+        _("类别"), max_length=64, blank=True, db_index=True, help_text=_("如 人力资源和社会保障局")
+    )
+    region = models.ForeignKey(
+        Region,
+        verbose_name=_("地区"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="departments",
+    )
     aliases = models.JSONField(_("别名"), default=list, blank=True)
 
     class Meta:
@@ -108,8 +119,14 @@ class DisclosureQuerySet(models.QuerySet):
 class Disclosure(models.Model):
     """One uploaded budget or final-account file and the state of its parse."""
 
-    department = models.ForeignKey(Department, verbose_name=_("部门"), null=True, blank=True,
-                                   on_delete=models.PROTECT, related_name="disclosures")
+    department = models.ForeignKey(
+        Department,
+        verbose_name=_("部门"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="disclosures",
+    )
     fiscal_year = models.PositiveSmallIntegerField(_("年度"), null=True, blank=True)
     kind = models.CharField(_("类型"), max_length=8, choices=Kind.choices, blank=True)
 
@@ -120,35 +137,62 @@ class Disclosure(models.Model):
     size = models.PositiveBigIntegerField(_("大小（字节）"), default=0)
     pages = models.PositiveIntegerField(_("页数"), null=True, blank=True)
 
-    status = models.CharField(_("状态"), max_length=16, choices=Status.choices,
-                              default=Status.UPLOADED, db_index=True)
+    status = models.CharField(
+        _("状态"), max_length=16, choices=Status.choices, default=Status.UPLOADED, db_index=True
+    )
     progress = models.PositiveSmallIntegerField(_("进度"), default=0)
     error = models.TextField(_("错误说明"), blank=True)
     attempts = models.PositiveSmallIntegerField(_("解析次数"), default=0)
     parser_version = models.CharField(_("解析器版本"), max_length=32, blank=True)
     published = models.BooleanField(_("已发布"), default=False, db_index=True)
-    published_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("发布人"),
-                                     null=True, blank=True, on_delete=models.SET_NULL,
-                                     related_name="+")
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("发布人"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
     published_with_errors = models.BooleanField(
-        _("带已知不一致发布"), default=False,
-        help_text=_("发布时仍有错误级校验，审核人员已确认知悉"))
-    superseded_by = models.ForeignKey("self", verbose_name=_("被替换为"), null=True, blank=True,
-                                      on_delete=models.SET_NULL, related_name="supersedes")
+        _("带已知不一致发布"),
+        default=False,
+        help_text=_("发布时仍有错误级校验，审核人员已确认知悉"),
+    )
+    superseded_by = models.ForeignKey(
+        "self",
+        verbose_name=_("被替换为"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="supersedes",
+    )
     pending_result = models.JSONField(
-        _("待确认的重新解析结果"), null=True, blank=True,
-        help_text=_("已发布文件重新解析后的结果，管理员确认后才生效"))
+        _("待确认的重新解析结果"),
+        null=True,
+        blank=True,
+        help_text=_("已发布文件重新解析后的结果，管理员确认后才生效"),
+    )
 
     detected_department = models.CharField(_("识别的部门名称"), max_length=128, blank=True)
     detected_region = models.JSONField(_("识别的地区"), default=dict, blank=True)
-    parse_result = models.JSONField(_("解析结果"), null=True, blank=True,
-                                    help_text=_("解析器输出的完整 JSON（disclosure/1）"))
-    outline = models.JSONField(_("标题与说明文字"), default=list, blank=True,
-                               help_text=_("文件中的标题、表名和说明段落，用于检查公开完整性"))
+    parse_result = models.JSONField(
+        _("解析结果"), null=True, blank=True, help_text=_("解析器输出的完整 JSON（disclosure/1）")
+    )
+    outline = models.JSONField(
+        _("标题与说明文字"),
+        default=list,
+        blank=True,
+        help_text=_("文件中的标题、表名和说明段落，用于检查公开完整性"),
+    )
 
-    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("上传人"),
-                                    null=True, blank=True, on_delete=models.SET_NULL,
-                                    related_name="uploads")
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("上传人"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="uploads",
+    )
     created_at = models.DateTimeField(_("上传时间"), auto_now_add=True)
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
     queued_at = models.DateTimeField(_("排队时间"), null=True, blank=True)
@@ -185,15 +229,17 @@ class Figure(models.Model):
     page = models.PositiveIntegerField(_("页码"), null=True, blank=True)
     source_text = models.TextField(_("原文"), blank=True)
     source = models.JSONField(_("来源位置"), default=dict, blank=True)
-    origin = models.CharField(_("来源"), max_length=12, choices=Origin.choices,
-                              default=Origin.PARSER)
+    origin = models.CharField(
+        _("来源"), max_length=12, choices=Origin.choices, default=Origin.PARSER
+    )
 
     class Meta:
         verbose_name = _("数值")
         verbose_name_plural = _("数值")
         constraints = [
-            models.UniqueConstraint(fields=["disclosure", "group", "key"],
-                                    name="figure_unique_key"),
+            models.UniqueConstraint(
+                fields=["disclosure", "group", "key"], name="figure_unique_key"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -208,24 +254,30 @@ class LineItemQuerySet(models.QuerySet):
 class LineItem(models.Model):
     """A functional (类/款/项) or economic classification row, amounts in 万元."""
 
-    disclosure = models.ForeignKey(Disclosure, on_delete=models.CASCADE,
-                                   related_name="line_items")
+    disclosure = models.ForeignKey(Disclosure, on_delete=models.CASCADE, related_name="line_items")
     classification = models.CharField(_("分类"), max_length=16, choices=Classification.choices)
     scope = models.CharField(_("口径"), max_length=16, choices=Scope.choices)
     position = models.PositiveIntegerField(_("序号"))
     # null, not "": the parser could not tell the code (EXTRACTION.md), which differs from none
-    code = models.CharField(_("科目编码"), max_length=16, null=True, blank=True,  # noqa: DJ001
-                            db_index=True)
-    level = models.PositiveSmallIntegerField(_("层级"), null=True, blank=True,
-                                             help_text=_("1 类 / 2 款 / 3 项"))
+    code = models.CharField(  # noqa: DJ001
+        _("科目编码"),
+        max_length=16,
+        null=True,
+        blank=True,
+        db_index=True,
+    )
+    level = models.PositiveSmallIntegerField(
+        _("层级"), null=True, blank=True, help_text=_("1 类 / 2 款 / 3 项")
+    )
     name = models.CharField(_("科目名称"), max_length=128)
     total = models.DecimalField(_("合计"), **AMOUNT)
     basic = models.DecimalField(_("基本支出"), **AMOUNT)
     project = models.DecimalField(_("项目支出"), **AMOUNT)
     page = models.PositiveIntegerField(_("页码"), null=True, blank=True)
     source_text = models.TextField(_("原文"), blank=True)
-    origin = models.CharField(_("来源"), max_length=12, choices=Origin.choices,
-                              default=Origin.PARSER)
+    origin = models.CharField(
+        _("来源"), max_length=12, choices=Origin.choices, default=Origin.PARSER
+    )
 
     objects = LineItemQuerySet.as_manager()
 
@@ -234,8 +286,10 @@ class LineItem(models.Model):
         verbose_name_plural = _("科目明细")
         ordering = ["disclosure", "classification", "scope", "position"]
         constraints = [
-            models.UniqueConstraint(fields=["disclosure", "classification", "scope", "position"],
-                                    name="lineitem_unique_position"),
+            models.UniqueConstraint(
+                fields=["disclosure", "classification", "scope", "position"],
+                name="lineitem_unique_position",
+            ),
         ]
         indexes = [models.Index(fields=["code", "scope"])]
 
@@ -286,8 +340,12 @@ class StaffScope(models.Model):
     """A staff member's role and where it applies: departments and/or regions (a region
     includes everything below it). Superusers are admins and need no scope."""
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("用户"),
-                             on_delete=models.CASCADE, related_name="scopes")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("用户"),
+        on_delete=models.CASCADE,
+        related_name="scopes",
+    )
     role = models.CharField(_("角色"), max_length=12, choices=Role.choices)
     departments = models.ManyToManyField(Department, verbose_name=_("部门"), blank=True)
     regions = models.ManyToManyField(Region, verbose_name=_("地区"), blank=True)
@@ -310,18 +368,23 @@ class Correction(models.Model):
     ``conflict`` holds the parser's new value for the reviewer to look at.
     """
 
-    disclosure = models.ForeignKey(Disclosure, on_delete=models.CASCADE,
-                                   related_name="corrections")
+    disclosure = models.ForeignKey(Disclosure, on_delete=models.CASCADE, related_name="corrections")
     field = models.CharField(_("字段"), max_length=160)
-    action = models.CharField(_("操作"), max_length=8, choices=CorrectionAction.choices,
-                              default=CorrectionAction.SET)
+    action = models.CharField(
+        _("操作"), max_length=8, choices=CorrectionAction.choices, default=CorrectionAction.SET
+    )
     old_value = models.JSONField(_("原值"), null=True, blank=True)
     new_value = models.JSONField(_("新值"), null=True, blank=True)
     parser_value = models.JSONField(_("更正时的解析值"), null=True, blank=True)
     conflict = models.JSONField(_("重新解析后的不同解析值"), null=True, blank=True)
     reason = models.TextField(_("理由"))
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("更正人"), null=True,
-                             on_delete=models.SET_NULL, related_name="corrections")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("更正人"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="corrections",
+    )
     created_at = models.DateTimeField(_("时间"), auto_now_add=True)
 
     class Meta:
@@ -342,12 +405,18 @@ class ChecklistItem(models.Model):
 
     key = models.SlugField(_("代码"), max_length=48, unique=True)
     label = models.CharField(_("名称"), max_length=64)
-    kinds = models.CharField(_("适用"), max_length=16, default="budget,final",
-                             help_text=_("budget、final 或 budget,final"))
+    kinds = models.CharField(
+        _("适用"),
+        max_length=16,
+        default="budget,final",
+        help_text=_("budget、final 或 budget,final"),
+    )
     patterns = models.TextField(_("表名/标题（正则，每行一个）"))
     statement_patterns = models.TextField(
-        _("“没有该项”说明（正则，每行一个）"), blank=True,
-        help_text=_("文件说明本部门没有这项内容时，也算公开"))
+        _("“没有该项”说明（正则，每行一个）"),
+        blank=True,
+        help_text=_("文件说明本部门没有这项内容时，也算公开"),
+    )
     position = models.PositiveSmallIntegerField(_("顺序"), default=0)
     active = models.BooleanField(_("启用"), default=True)
 

@@ -60,9 +60,11 @@ def _scope_q(user, role_set: set[str]) -> Q:
     if department_ids:
         q |= Q(department_id__in=department_ids)
     if region_ids:  # regions are at most three levels deep: county, city, province
-        q |= (Q(department__region_id__in=region_ids)
-              | Q(department__region__parent_id__in=region_ids)
-              | Q(department__region__parent__parent_id__in=region_ids))
+        q |= (
+            Q(department__region_id__in=region_ids)
+            | Q(department__region__parent_id__in=region_ids)
+            | Q(department__region__parent__parent_id__in=region_ids)
+        )
     return q
 
 

@@ -84,7 +84,10 @@ def ingest_upload(fileobj: IO[bytes], original_name: str, *, user=None) -> Inges
 
     with transaction.atomic():
         disclosure = Disclosure(
-            original_name=original_name[:255], format=fmt, sha256=digest, size=len(data),
+            original_name=original_name[:255],
+            format=fmt,
+            sha256=digest,
+            size=len(data),
             uploaded_by=user if user is not None and user.is_authenticated else None,
         )
         disclosure.file.save(f"{digest[:16]}.{_extension(fmt)}", ContentFile(data), save=False)
@@ -118,8 +121,7 @@ def send_parse_task(disclosure_id: int) -> bool:
     except Exception as exc:  # kombu/redis/amqp errors vary by transport
         if getattr(parse_disclosure.app.conf, "task_always_eager", False):
             raise  # in-process: the exception is the task's own, not the broker's
-        log.warning("could not queue disclosure %s (%s); the sweep will retry",
-                    disclosure_id, exc)
+        log.warning("could not queue disclosure %s (%s); the sweep will retry", disclosure_id, exc)
         return False
     return True
 
@@ -129,7 +131,10 @@ def claim(disclosure_id: int) -> bool:
     changed = Disclosure.objects.filter(
         pk=disclosure_id, status__in=[Status.QUEUED, Status.UPLOADED]
     ).update(
-        status=Status.PARSING, parse_started_at=timezone.now(), progress=1, error="",
+        status=Status.PARSING,
+        parse_started_at=timezone.now(),
+        progress=1,
+        error="",
         attempts=F("attempts") + 1,
     )
     return changed == 1
@@ -162,7 +167,8 @@ def run_parse(disclosure_id: int) -> Disclosure | None:
         raise
     try:
         result = parsing.parse(
-            data, disclosure.original_name,
+            data,
+            disclosure.original_name,
             progress=lambda p: _set_progress(disclosure_id, p),
         )
     except parsing.ParseError as exc:
@@ -214,7 +220,10 @@ def store_result(disclosure: Disclosure, result: parsing.ParsedDisclosure) -> No
     if disclosure.published:
         with transaction.atomic():
             Disclosure.objects.filter(pk=disclosure.pk).update(
-                pending_result=payload, status=Status.PUBLISHED, progress=100, error="",
+                pending_result=payload,
+                status=Status.PUBLISHED,
+                progress=100,
+                error="",
                 parsed_at=timezone.now(),
             )
         return
@@ -235,10 +244,17 @@ def store_payload(disclosure: Disclosure, payload: dict[str, Any]) -> None:
         for group in FigureGroup.values:
             for key, value in (payload.get(group) or {}).items():
                 src = provenance.get(f"{group}.{key}") or {}
-                figures.append(Figure(
-                    disclosure=locked, group=group, key=key, value=_decimal(value),
-                    page=src.get("page"), source_text=src.get("text", ""), source=src,
-                ))
+                figures.append(
+                    Figure(
+                        disclosure=locked,
+                        group=group,
+                        key=key,
+                        value=_decimal(value),
+                        page=src.get("page"),
+                        source_text=src.get("text", ""),
+                        source=src,
+                    )
+                )
         Figure.objects.bulk_create(figures)
 
         items = []
@@ -246,25 +262,45 @@ def store_payload(disclosure: Disclosure, payload: dict[str, Any]) -> None:
             for scope, rows in (payload.get(classification) or {}).items():
                 for position, item in enumerate(rows):
                     src = provenance.get(f"{classification}.{scope}[{position}]") or {}
-                    items.append(LineItem(
-                        disclosure=locked, classification=classification, scope=scope,
-                        position=position, code=item.get("code"),
-                        level=_level(item.get("code")), name=(item.get("name") or "")[:128],
-                        total=_decimal(item.get("total")), basic=_decimal(item.get("basic")),
-                        project=_decimal(item.get("project")),
-                        page=src.get("page"), source_text=src.get("text", ""),
-                    ))
+                    items.append(
+                        LineItem(
+                            disclosure=locked,
+                            classification=classification,
+                            scope=scope,
+                            position=position,
+                            code=item.get("code"),
+                            level=_level(item.get("code")),
+                            name=(item.get("name") or "")[:128],
+                            total=_decimal(item.get("total")),
+                            basic=_decimal(item.get("basic")),
+                            project=_decimal(item.get("project")),
+                            page=src.get("page"),
+                            source_text=src.get("text", ""),
+                        )
+                    )
         LineItem.objects.bulk_create(items, batch_size=1000)
-        ParseCheck.objects.bulk_create([
-            ParseCheck(disclosure=locked, severity=c["severity"], rule=c["rule"],
-                       message=c["message"], path=c.get("path") or "")
-            for c in payload.get("checks", [])
-        ])
+        ParseCheck.objects.bulk_create(
+            [
+                ParseCheck(
+                    disclosure=locked,
+                    severity=c["severity"],
+                    rule=c["rule"],
+                    message=c["message"],
+                    path=c.get("path") or "",
+                )
+                for c in payload.get("checks", [])
+            ]
+        )
 
         region = payload.get("region") or {}
-        department = match_department(payload.get("department"), parsing.types.Region(
-            province=region.get("province"), city=region.get("city"),
-            county=region.get("county")))
+        department = match_department(
+            payload.get("department"),
+            parsing.types.Region(
+                province=region.get("province"),
+                city=region.get("city"),
+                county=region.get("county"),
+            ),
+        )
         locked.department = department or locked.department
         locked.fiscal_year = payload.get("fiscal_year")
         locked.kind = payload.get("kind") or ""
@@ -329,7 +365,7 @@ def department_category(name: str, region: Region | None) -> str:
         node = node.parent
     for part in chain:
         if rest.startswith(part):
-            rest = rest[len(part):]
+            rest = rest[len(part) :]
     return rest[:64]
 
 
@@ -361,13 +397,13 @@ def sweep_stuck(older_than: timedelta | None = None) -> list[int]:
             Disclosure.objects.filter(pk=disclosure.pk, status=disclosure.status).update(
                 status=Status.FAILED,
                 error=f"解析 {disclosure.attempts} 次仍未完成（可能文件过大或处理超时），"
-                      "文件已保存，可重新解析。",
+                "文件已保存，可重新解析。",
             )
             continue
         with transaction.atomic():
-            updated = Disclosure.objects.filter(
-                pk=disclosure.pk, status=disclosure.status
-            ).update(status=Status.QUEUED, queued_at=timezone.now(), progress=0)
+            updated = Disclosure.objects.filter(pk=disclosure.pk, status=disclosure.status).update(
+                status=Status.QUEUED, queued_at=timezone.now(), progress=0
+            )
             if updated:
                 pk = disclosure.pk
                 transaction.on_commit(lambda pk=pk: send_parse_task(pk))
@@ -430,8 +466,12 @@ class FieldKey:
             return cls("meta", "meta", parts[1])
         if len(parts) == 2 and parts[0] in FigureGroup.values and parts[1].isidentifier():
             return cls("figure", parts[0], parts[1])
-        if (len(parts) == 3 and parts[0] in Classification.values
-                and parts[1] in Scope.values and parts[2]):
+        if (
+            len(parts) == 3
+            and parts[0] in Classification.values
+            and parts[1] in Scope.values
+            and parts[2]
+        ):
             return cls("item", parts[0], parts[1], parts[2])
         raise CorrectionRejected(f"无法识别的字段：{field}")
 
@@ -451,8 +491,13 @@ def _amount(value: Any) -> str | None:
 
 def _item_json(item: dict[str, Any] | LineItem) -> dict[str, Any]:
     get = item.get if isinstance(item, dict) else lambda k: getattr(item, k)
-    return {"code": get("code"), "name": get("name"), "total": _amount(get("total")),
-            "basic": _amount(get("basic")), "project": _amount(get("project"))}
+    return {
+        "code": get("code"),
+        "name": get("name"),
+        "total": _amount(get("total")),
+        "basic": _amount(get("basic")),
+        "project": _amount(get("project")),
+    }
 
 
 def parser_value(payload: dict[str, Any] | None, field: str) -> Any:
@@ -536,8 +581,10 @@ def _clean_new_value(key: FieldKey, action: str, value: Any) -> Any:
                 raise CorrectionRejected("数量必须是整数。") from exc
         return _parse_amount(value)
     item = dict(value or {})
-    cleaned = {"code": (str(item.get("code") or "").strip() or None),
-               "name": str(item.get("name") or "").strip()}
+    cleaned = {
+        "code": (str(item.get("code") or "").strip() or None),
+        "name": str(item.get("name") or "").strip(),
+    }
     if cleaned["code"] and not (cleaned["code"].isdigit() and len(cleaned["code"]) in (3, 5, 7)):
         raise CorrectionRejected("科目编码应为 3、5 或 7 位数字。")
     if not cleaned["name"]:
@@ -559,8 +606,15 @@ def _parse_amount(value: Any) -> str:
     return _amount(number)
 
 
-def correct(disclosure: Disclosure, field: str, new_value: Any, *, reason: str, user,
-            action: str = CorrectionAction.SET) -> Correction:
+def correct(
+    disclosure: Disclosure,
+    field: str,
+    new_value: Any,
+    *,
+    reason: str,
+    user,
+    action: str = CorrectionAction.SET,
+) -> Correction:
     """Record a person's correction and apply it; the checks run again at once."""
     if not (reason or "").strip():
         raise CorrectionRejected("请填写更正理由。")
@@ -578,10 +632,14 @@ def correct(disclosure: Disclosure, field: str, new_value: Any, *, reason: str, 
                 raise CorrectionRejected("这个科目已经存在，请直接修改。")
     with transaction.atomic():
         correction = Correction.objects.create(
-            disclosure=disclosure, field=field, action=action,
-            old_value=current_value(disclosure, field), new_value=cleaned,
+            disclosure=disclosure,
+            field=field,
+            action=action,
+            old_value=current_value(disclosure, field),
+            new_value=cleaned,
             parser_value=parser_value(disclosure.parse_result, field),
-            reason=reason.strip(), user=user if getattr(user, "is_authenticated", False) else None,
+            reason=reason.strip(),
+            user=user if getattr(user, "is_authenticated", False) else None,
         )
         _apply_one(disclosure, correction)
         rerun_checks(disclosure)
@@ -618,7 +676,9 @@ def _apply_one(disclosure: Disclosure, correction: Correction) -> None:
         return
     if key.kind == "figure":
         Figure.objects.update_or_create(
-            disclosure=disclosure, group=key.group, key=key.name,
+            disclosure=disclosure,
+            group=key.group,
+            key=key.name,
             defaults={"value": _decimal(value), "origin": Origin.CORRECTED},
         )
         return
@@ -627,15 +687,29 @@ def _apply_one(disclosure: Disclosure, correction: Correction) -> None:
         if row is not None:
             row.delete()
         return
-    fields = {"code": value["code"], "name": value["name"], "level": _level(value["code"]),
-              "total": _decimal(value["total"]), "basic": _decimal(value["basic"]),
-              "project": _decimal(value["project"])}
+    fields = {
+        "code": value["code"],
+        "name": value["name"],
+        "level": _level(value["code"]),
+        "total": _decimal(value["total"]),
+        "basic": _decimal(value["basic"]),
+        "project": _decimal(value["project"]),
+    }
     if row is None:
-        last = disclosure.line_items.filter(classification=key.group, scope=key.name) \
-            .order_by("-position").values_list("position", flat=True).first()
-        LineItem.objects.create(disclosure=disclosure, classification=key.group, scope=key.name,
-                                position=(last + 1) if last is not None else 0,
-                                origin=Origin.ADDED, **fields)
+        last = (
+            disclosure.line_items.filter(classification=key.group, scope=key.name)
+            .order_by("-position")
+            .values_list("position", flat=True)
+            .first()
+        )
+        LineItem.objects.create(
+            disclosure=disclosure,
+            classification=key.group,
+            scope=key.name,
+            position=(last + 1) if last is not None else 0,
+            origin=Origin.ADDED,
+            **fields,
+        )
         return
     for attr, val in fields.items():
         setattr(row, attr, val)
@@ -650,29 +724,39 @@ def parsed_from_rows(disclosure: Disclosure) -> parsing.ParsedDisclosure:
     totals, three_public, assets = {}, {}, {}
     for figure in disclosure.figures.all():
         target = {"totals": totals, "three_public": three_public, "assets": assets}[figure.group]
-        target[figure.key] = (int(figure.value) if figure.group == "assets" and figure.value
-                              is not None else figure.value)
+        target[figure.key] = (
+            int(figure.value)
+            if figure.group == "assets" and figure.value is not None
+            else figure.value
+        )
     functional: dict[str, list] = {}
     economic: dict[str, list] = {}
     for row in disclosure.line_items.order_by("classification", "scope", "position"):
         target = functional if row.classification == Classification.FUNCTIONAL else economic
         target.setdefault(row.scope, []).append(
-            t.LineItem(code=row.code, name=row.name, total=row.total, basic=row.basic,
-                       project=row.project))
+            t.LineItem(
+                code=row.code, name=row.name, total=row.total, basic=row.basic, project=row.project
+            )
+        )
     region = disclosure.department.region if disclosure.department_id else None
     chain = region.ancestors_and_self() if region else []
     names = {r.level: r.name for r in chain}
     return t.ParsedDisclosure(
-        source_filename=disclosure.original_name, sha256=disclosure.sha256,
+        source_filename=disclosure.original_name,
+        sha256=disclosure.sha256,
         format=disclosure.format,
         department=disclosure.department.name if disclosure.department_id else None,
-        region=t.Region(province=names.get("province"),
-                        city=names.get("city") or (names.get("province")
-                                                   if names.get("province") in MUNICIPALITIES
-                                                   else None),
-                        county=names.get("county")),
-        fiscal_year=disclosure.fiscal_year, kind=disclosure.kind or None,
-        totals=totals, three_public=three_public, assets=assets,
+        region=t.Region(
+            province=names.get("province"),
+            city=names.get("city")
+            or (names.get("province") if names.get("province") in MUNICIPALITIES else None),
+            county=names.get("county"),
+        ),
+        fiscal_year=disclosure.fiscal_year,
+        kind=disclosure.kind or None,
+        totals=totals,
+        three_public=three_public,
+        assets=assets,
         functional={k: tuple(v) for k, v in functional.items()},
         economic={k: tuple(v) for k, v in economic.items()},
     )
@@ -693,16 +777,33 @@ def rerun_checks(disclosure: Disclosure) -> None:
     parsed = parsed_from_rows(disclosure)
     fresh = list(parser_checks.validate(parsed))
     recomputed = {c.rule for c in fresh} | set(parser_checks.VALIDATION_RULES)
-    kept = [c for c in (disclosure.parse_result or {}).get("checks", [])
-            if c["rule"] not in recomputed]
+    kept = [
+        c for c in (disclosure.parse_result or {}).get("checks", []) if c["rule"] not in recomputed
+    ]
     if disclosure.department_id and disclosure.department.region_id:
         kept = [c for c in kept if c["rule"] != "region_unknown"]
     disclosure.checks.all().delete()
     ParseCheck.objects.bulk_create(
-        [ParseCheck(disclosure=disclosure, severity=c["severity"], rule=c["rule"],
-                    message=c["message"], path=c.get("path") or "") for c in kept]
-        + [ParseCheck(disclosure=disclosure, severity=c.severity, rule=c.rule,
-                      message=c.message, path=c.path or "") for c in fresh]
+        [
+            ParseCheck(
+                disclosure=disclosure,
+                severity=c["severity"],
+                rule=c["rule"],
+                message=c["message"],
+                path=c.get("path") or "",
+            )
+            for c in kept
+        ]
+        + [
+            ParseCheck(
+                disclosure=disclosure,
+                severity=c.severity,
+                rule=c.rule,
+                message=c.message,
+                path=c.path or "",
+            )
+            for c in fresh
+        ]
     )
 
 
@@ -721,16 +822,20 @@ def publish(disclosure: Disclosure, *, user=None, acknowledge_errors: bool = Fal
         raise PublishBlocked("这份文件仍有错误级校验结果，发布前须确认知悉这些不一致。")
     with transaction.atomic():
         Disclosure.objects.filter(pk=disclosure.pk).update(
-            published=True, status=Status.PUBLISHED, published_at=timezone.now(),
+            published=True,
+            status=Status.PUBLISHED,
+            published_at=timezone.now(),
             published_by=user if getattr(user, "is_authenticated", False) else None,
-            published_with_errors=has_errors, superseded_by=None,
+            published_with_errors=has_errors,
+            superseded_by=None,
         )
         if disclosure.department_id and disclosure.fiscal_year and disclosure.kind:
             Disclosure.objects.filter(
-                department_id=disclosure.department_id, fiscal_year=disclosure.fiscal_year,
-                kind=disclosure.kind, status=Status.PUBLISHED,
-            ).exclude(pk=disclosure.pk).update(status=Status.SUPERSEDED,
-                                               superseded_by=disclosure)
+                department_id=disclosure.department_id,
+                fiscal_year=disclosure.fiscal_year,
+                kind=disclosure.kind,
+                status=Status.PUBLISHED,
+            ).exclude(pk=disclosure.pk).update(status=Status.SUPERSEDED, superseded_by=disclosure)
         transaction.on_commit(bump_generation)
     disclosure.refresh_from_db()
 
@@ -739,9 +844,11 @@ def unpublish(disclosure: Disclosure) -> None:
     """Take a disclosure off the public pages; what it replaced comes back."""
     with transaction.atomic():
         Disclosure.objects.filter(pk=disclosure.pk).update(
-            published=False, status=Status.NEEDS_REVIEW, published_with_errors=False)
+            published=False, status=Status.NEEDS_REVIEW, published_with_errors=False
+        )
         Disclosure.objects.filter(superseded_by=disclosure, published=True).update(
-            status=Status.PUBLISHED, superseded_by=None)
+            status=Status.PUBLISHED, superseded_by=None
+        )
         transaction.on_commit(bump_generation)
     disclosure.refresh_from_db()
 
@@ -766,17 +873,26 @@ def pending_changes(disclosure: Disclosure) -> list[PendingChange]:
     fields = [f"meta.{name}" for name in ("fiscal_year", "kind")]
     for group in FigureGroup.values:
         keys = set(pending.get(group) or {}) | set(
-            disclosure.figures.filter(group=group).values_list("key", flat=True))
+            disclosure.figures.filter(group=group).values_list("key", flat=True)
+        )
         fields += [f"{group}.{k}" for k in sorted(keys)]
     for classification in Classification.values:
         scopes = set(pending.get(classification) or {}) | set(
-            disclosure.line_items.filter(classification=classification)
-            .values_list("scope", flat=True))
+            disclosure.line_items.filter(classification=classification).values_list(
+                "scope", flat=True
+            )
+        )
         for scope in sorted(scopes):
-            keys = [item_key(i.get("code"), i.get("name") or "")
-                    for i in (pending.get(classification) or {}).get(scope, [])]
-            keys += [item_key(c, n) for c, n in disclosure.line_items.filter(
-                classification=classification, scope=scope).values_list("code", "name")]
+            keys = [
+                item_key(i.get("code"), i.get("name") or "")
+                for i in (pending.get(classification) or {}).get(scope, [])
+            ]
+            keys += [
+                item_key(c, n)
+                for c, n in disclosure.line_items.filter(
+                    classification=classification, scope=scope
+                ).values_list("code", "name")
+            ]
             fields += [f"{classification}.{scope}.{k}" for k in dict.fromkeys(keys)]
     changes = []
     for field in fields:
@@ -825,8 +941,9 @@ def find_region(text: str) -> Region | None:
     candidates = list(Region.objects.filter(name=text).select_related("parent", "parent__parent"))
     if len(candidates) == 1:
         return candidates[0]
-    for region in Region.objects.filter(name__in=[text[i:] for i in range(len(text))]) \
-            .select_related("parent", "parent__parent"):
+    for region in Region.objects.filter(
+        name__in=[text[i:] for i in range(len(text))]
+    ).select_related("parent", "parent__parent"):
         if region.full_name == text or "".join(r.name for r in region.ancestors_and_self()) == text:
             return region
     return None
@@ -860,8 +977,7 @@ def completeness(disclosure: Disclosure, items=None) -> tuple[list[CompletenessR
         if disclosure.kind and not item.applies_to(disclosure.kind):
             continue
         state, evidence = "missing", ""
-        for kind, source in (("present", item.patterns), ("stated_none",
-                                                          item.statement_patterns)):
+        for kind, source in (("present", item.patterns), ("stated_none", item.statement_patterns)):
             patterns = [re.compile(p) for p in source.splitlines() if p.strip()]
             hit = next((line for line in lines if any(p.search(line) for p in patterns)), None)
             if hit is not None:

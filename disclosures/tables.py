@@ -8,21 +8,31 @@ from .models import Disclosure, LineItem
 
 class DisclosureTable(tables.Table):
     original_name = tables.Column(verbose_name=_("文件"), linkify=True)
-    department = tables.Column(verbose_name=_("部门"), accessor="department__name",
-                               default="—")
+    department = tables.Column(verbose_name=_("部门"), accessor="department__name", default="—")
     status = tables.TemplateColumn(
-        template_name="includes/_status_badge.html", verbose_name=_("状态"),
-        order_by=("status",), attrs={"td": {"class": "status"}},
+        template_name="includes/_status_badge.html",
+        verbose_name=_("状态"),
+        order_by=("status",),
+        attrs={"td": {"class": "status"}},
     )
     created_at = tables.DateTimeColumn(verbose_name=_("上传时间"), format="Y-m-d H:i")
 
     class Meta:
         model = Disclosure
-        fields = ("original_name", "department", "fiscal_year", "kind", "format", "status",
-                  "created_at")
+        fields = (
+            "original_name",
+            "department",
+            "fiscal_year",
+            "kind",
+            "format",
+            "status",
+            "created_at",
+        )
         attrs = {"class": "table", "id": "disclosure-table"}
-        row_attrs = {"data-id": lambda record: record.pk,
-                     "data-finished": lambda record: "1" if record.is_finished else "0"}
+        row_attrs = {
+            "data-id": lambda record: record.pk,
+            "data-finished": lambda record: "1" if record.is_finished else "0",
+        }
         empty_text = _("还没有上传的文件。")
 
 

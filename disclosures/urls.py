@@ -14,10 +14,10 @@ urlpatterns = [
     path("<int:pk>/correct/", views.disclosure_correct, name="disclosure_correct"),
     path("<int:pk>/department/", views.department_create, name="department_create"),
     path("<int:pk>/reparse/", views.disclosure_reparse, name="disclosure_reparse"),
-    path("<int:pk>/reparse/apply/", views.disclosure_apply_reparse,
-         name="disclosure_apply_reparse"),
+    path(
+        "<int:pk>/reparse/apply/", views.disclosure_apply_reparse, name="disclosure_apply_reparse"
+    ),
     path("<int:pk>/publish/", views.disclosure_publish, name="disclosure_publish"),
     path("<int:pk>/file/", views.disclosure_file, name="disclosure_file"),
-    path("<int:pk>/page/<int:page>.png", views.disclosure_page_image,
-         name="disclosure_page_image"),
+    path("<int:pk>/page/<int:page>.png", views.disclosure_page_image, name="disclosure_page_image"),
 ]

@@ -48,7 +48,8 @@ def staff_required(action: Action | None = None):
 
 def _disclosure_for(request: HttpRequest, pk: int, action: Action) -> Disclosure:
     disclosure = get_object_or_404(
-        Disclosure.objects.select_related("department", "department__region"), pk=pk)
+        Disclosure.objects.select_related("department", "department__region"), pk=pk
+    )
     if not can(request.user, action, disclosure):
         raise PermissionDenied
     return disclosure
@@ -66,8 +67,11 @@ class DisclosureListView(SingleTableMixin, FilterView):
         return staff_required()(super().dispatch)(request, *args, **kwargs)
 
     def get_queryset(self):
-        return (disclosures_for(self.request.user, Action.VIEW)
-                .select_related("department").order_by("-created_at"))
+        return (
+            disclosures_for(self.request.user, Action.VIEW)
+            .select_related("department")
+            .order_by("-created_at")
+        )
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -118,8 +122,9 @@ def disclosure_upload(request: HttpRequest) -> HttpResponse:
 def disclosure_status(request: HttpRequest) -> JsonResponse:
     """Live status of the given rows (?ids=1,2,3) for the polling upload list."""
     ids = [int(i) for i in request.GET.get("ids", "").split(",") if i.strip().isdigit()][:200]
-    rows = disclosures_for(request.user, Action.VIEW).filter(pk__in=ids) \
-        .select_related("department")
+    rows = (
+        disclosures_for(request.user, Action.VIEW).filter(pk__in=ids).select_related("department")
+    )
     return JsonResponse({"results": [services.status_payload(d) for d in rows]})
 
 
@@ -129,12 +134,22 @@ def _review_context(request: HttpRequest, disclosure: Disclosure) -> dict:
     figures = []
     for f in disclosure.figures.order_by("group", "id"):
         path = f"{f.group}.{f.key}"
-        figures.append({"obj": f, "label": figure_label(f.group, f.key), "path": path,
-                        "field": path, "flagged": path in flagged})
+        figures.append(
+            {
+                "obj": f,
+                "label": figure_label(f.group, f.key),
+                "path": path,
+                "field": path,
+                "flagged": path in flagged,
+            }
+        )
     scopes = []
     for classification in Classification.values:
-        rows = list(disclosure.line_items.filter(classification=classification)
-                    .order_by("scope", "position"))
+        rows = list(
+            disclosure.line_items.filter(classification=classification).order_by(
+                "scope", "position"
+            )
+        )
         by_scope: dict[str, list] = {}
         for row in rows:
             by_scope.setdefault(row.scope, []).append(row)
@@ -142,12 +157,23 @@ def _review_context(request: HttpRequest, disclosure: Disclosure) -> dict:
             entries = []
             for index, row in enumerate(items):
                 path = f"{classification}.{scope}[{index}]"
-                entries.append({"obj": row, "path": path, "flagged": path in flagged,
-                                "field": f"{classification}.{scope}."
-                                         f"{services.item_key(row.code, row.name)}"})
-            scopes.append({"classification": classification, "scope": scope,
-                           "label": f"{Classification(classification).label} · "
-                                    f"{Scope(scope).label}", "items": entries})
+                entries.append(
+                    {
+                        "obj": row,
+                        "path": path,
+                        "flagged": path in flagged,
+                        "field": f"{classification}.{scope}."
+                        f"{services.item_key(row.code, row.name)}",
+                    }
+                )
+            scopes.append(
+                {
+                    "classification": classification,
+                    "scope": scope,
+                    "label": f"{Classification(classification).label} · {Scope(scope).label}",
+                    "items": entries,
+                }
+            )
     user = request.user
     return {
         "object": disclosure,
@@ -163,10 +189,14 @@ def _review_context(request: HttpRequest, disclosure: Disclosure) -> dict:
         "can_apply_reparse": can(user, Action.APPLY_REPARSE, disclosure),
         "department_form": DepartmentCreateForm(),
         "figure_groups": FigureGroup.choices,
-        "scope_choices": [(f"{c}.{s}", f"{Classification(c).label} · {Scope(s).label}")
-                          for c, s in (("functional", "department"),
-                                       ("functional", "general_budget"),
-                                       ("economic", "basic"))],
+        "scope_choices": [
+            (f"{c}.{s}", f"{Classification(c).label} · {Scope(s).label}")
+            for c, s in (
+                ("functional", "department"),
+                ("functional", "general_budget"),
+                ("economic", "basic"),
+            )
+        ],
     }
 
 
@@ -174,8 +204,9 @@ def _review_context(request: HttpRequest, disclosure: Disclosure) -> dict:
 def disclosure_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """The review screen: every value beside its source, checks, corrections, actions."""
     disclosure = _disclosure_for(request, pk, Action.VIEW)
-    return render(request, "disclosures/disclosure_review.html",
-                  _review_context(request, disclosure))
+    return render(
+        request, "disclosures/disclosure_review.html", _review_context(request, disclosure)
+    )
 
 
 @staff_required()
@@ -188,8 +219,10 @@ def disclosure_correct(request: HttpRequest, pk: int) -> HttpResponse:
     if action not in CorrectionAction.values:
         raise PermissionDenied
     if field.startswith(("functional.", "economic.")):
-        value = {part: request.POST.get(part, "") for part in
-                 ("code", "name", "total", "basic", "project")}
+        value = {
+            part: request.POST.get(part, "")
+            for part in ("code", "name", "total", "basic", "project")
+        }
         if action == CorrectionAction.ADD:
             field = f"{request.POST.get('scope', '')}.new"
     else:
@@ -201,8 +234,14 @@ def disclosure_correct(request: HttpRequest, pk: int) -> HttpResponse:
         found = services.find_region(value)
         value = str(found.pk) if found else ""
     try:
-        services.correct(disclosure, field, value, reason=request.POST.get("reason", ""),
-                         user=request.user, action=action)
+        services.correct(
+            disclosure,
+            field,
+            value,
+            reason=request.POST.get("reason", ""),
+            user=request.user,
+            action=action,
+        )
     except services.CorrectionRejected as exc:
         messages.error(request, str(exc))
     else:
@@ -223,8 +262,13 @@ def department_create(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect(disclosure)
     department = form.save()
     try:
-        services.correct(disclosure, "meta.department", department.pk,
-                         reason=form.cleaned_data["reason"], user=request.user)
+        services.correct(
+            disclosure,
+            "meta.department",
+            department.pk,
+            reason=form.cleaned_data["reason"],
+            user=request.user,
+        )
     except services.CorrectionRejected as exc:
         messages.error(request, str(exc))
     return redirect(disclosure)
@@ -237,9 +281,14 @@ def department_suggest(request: HttpRequest) -> JsonResponse:
     rows = Department.objects.select_related("region")
     if q:
         rows = rows.filter(Q(name__icontains=q) | Q(aliases__icontains=q))
-    return JsonResponse({"results": [
-        {"id": d.pk, "name": d.name, "region": d.region.full_name if d.region else ""}
-        for d in rows.order_by("name")[:20]]})
+    return JsonResponse(
+        {
+            "results": [
+                {"id": d.pk, "name": d.name, "region": d.region.full_name if d.region else ""}
+                for d in rows.order_by("name")[:20]
+            ]
+        }
+    )
 
 
 @staff_required()
@@ -247,8 +296,9 @@ def region_suggest(request: HttpRequest) -> JsonResponse:
     q = request.GET.get("q", "").strip()
     rows = Region.objects.select_related("parent", "parent__parent")
     rows = rows.filter(name__icontains=q) if q else rows.none()
-    return JsonResponse({"results": [{"id": r.pk, "name": r.full_name}
-                                     for r in rows.order_by("code")[:20]]})
+    return JsonResponse(
+        {"results": [{"id": r.pk, "name": r.full_name} for r in rows.order_by("code")[:20]]}
+    )
 
 
 @staff_required()
@@ -288,8 +338,9 @@ def disclosure_publish(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, _("还没有解析结果，不能发布。"))
         return redirect(disclosure)
     try:
-        services.publish(disclosure, user=request.user,
-                         acknowledge_errors=request.POST.get("acknowledge") == "1")
+        services.publish(
+            disclosure, user=request.user, acknowledge_errors=request.POST.get("acknowledge") == "1"
+        )
     except services.PublishBlocked as exc:
         messages.error(request, str(exc))
     else:
@@ -301,8 +352,9 @@ def disclosure_publish(request: HttpRequest, pk: int) -> HttpResponse:
 def disclosure_file(request: HttpRequest, pk: int) -> FileResponse:
     """The original uploaded file."""
     disclosure = _disclosure_for(request, pk, Action.VIEW)
-    return FileResponse(disclosure.file.open("rb"), as_attachment=True,
-                        filename=disclosure.original_name)
+    return FileResponse(
+        disclosure.file.open("rb"), as_attachment=True, filename=disclosure.original_name
+    )
 
 
 @staff_required()

@@ -53,13 +53,19 @@ def _media_root(request, tmp_path):
     except pytest.FixtureLookupError:
         return
     settings.MEDIA_ROOT = str(tmp_path / "media")
+    # A request served in English leaves English active on the thread; start each test in
+    # the default language so messages read the same whatever ran before.
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
 
 
 @pytest.fixture
 def staff_user(django_user_model):
     """An admin (superuser): may do everything. Role-scoped users are made in the tests."""
-    return django_user_model.objects.create_user("staff", password="pw-staff-123",
-                                                 is_staff=True, is_superuser=True)
+    return django_user_model.objects.create_user(
+        "staff", password="pw-staff-123", is_staff=True, is_superuser=True
+    )
 
 
 @pytest.fixture
@@ -71,8 +77,11 @@ def staff_client(client, staff_user):
 @pytest.fixture
 def sample_bytes():
     def load(sample_id: str, fmt: str = "txt") -> bytes:
-        path = SAMPLES / f"{sample_id}.txt" if fmt == "txt" else \
-            SAMPLES / "fixtures" / f"{sample_id}.{fmt}"
+        path = (
+            SAMPLES / f"{sample_id}.txt"
+            if fmt == "txt"
+            else SAMPLES / "fixtures" / f"{sample_id}.{fmt}"
+        )
         return path.read_bytes()
 
     return load
@@ -121,10 +130,29 @@ def worker(real_broker, settings, tmp_path):  # needs django_db(transaction=True
     log = tmp_path / "worker.log"
     with log.open("wb") as out:
         proc = subprocess.Popen(
-            [sys.executable, "-m", "celery", "-A", "config", "worker", "-Q", "parsing,default",
-             "--pool", "solo", "--purge", "--without-gossip", "--without-mingle",
-             "--loglevel", "INFO", "--hostname", f"yujue-test-{os.getpid()}@%h"],
-            cwd=REPO, env=env, stdout=out, stderr=subprocess.STDOUT,
+            [
+                sys.executable,
+                "-m",
+                "celery",
+                "-A",
+                "config",
+                "worker",
+                "-Q",
+                "parsing,default",
+                "--pool",
+                "solo",
+                "--purge",
+                "--without-gossip",
+                "--without-mingle",
+                "--loglevel",
+                "INFO",
+                "--hostname",
+                f"yujue-test-{os.getpid()}@%h",
+            ],
+            cwd=REPO,
+            env=env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
         )
     try:
         deadline = time.monotonic() + 60
@@ -139,5 +167,3 @@ def worker(real_broker, settings, tmp_path):  # needs django_db(transaction=True
             proc.wait(timeout=20)
         except subprocess.TimeoutExpired:
             proc.kill()
-
-

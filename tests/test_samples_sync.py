@@ -15,6 +15,7 @@ def _files(root):
 def test_repo_samples_are_identical_to_shared_samples():
     ours, theirs = _files(SAMPLES), _files(SHARED_SAMPLES)
     assert ours == theirs, "file lists differ: re-sync disclosures/samples from ../shared/samples"
-    different = [str(p) for p in ours
-                 if not filecmp.cmp(SAMPLES / p, SHARED_SAMPLES / p, shallow=False)]
+    different = [
+        str(p) for p in ours if not filecmp.cmp(SAMPLES / p, SHARED_SAMPLES / p, shallow=False)
+    ]
     assert different == [], f"re-sync these from ../shared/samples: {different}"

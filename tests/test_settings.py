@@ -10,15 +10,25 @@ from .conftest import REPO
 
 
 def load_settings(module: str, **env: str) -> subprocess.CompletedProcess:
-    clean = {k: v for k, v in os.environ.items()
-             if k not in {"SECRET_KEY", "DATABASE_URL", "CELERY_BROKER_URL", "DEBUG"}}
-    code = ("import django, json; from django.conf import settings; django.setup(); "
-            "print(json.dumps({'engine': settings.DATABASES['default']['ENGINE'], "
-            "'eager': settings.CELERY_TASK_ALWAYS_EAGER, 'debug': settings.DEBUG, "
-            "'max_mb': settings.YUJUE_MAX_UPLOAD_MB}))")
-    return subprocess.run([sys.executable, "-c", code], cwd=REPO, capture_output=True,
-                          text=True, env={**clean, "DJANGO_SETTINGS_MODULE": module, **env},
-                          timeout=60)
+    clean = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in {"SECRET_KEY", "DATABASE_URL", "CELERY_BROKER_URL", "DEBUG"}
+    }
+    code = (
+        "import django, json; from django.conf import settings; django.setup(); "
+        "print(json.dumps({'engine': settings.DATABASES['default']['ENGINE'], "
+        "'eager': settings.CELERY_TASK_ALWAYS_EAGER, 'debug': settings.DEBUG, "
+        "'max_mb': settings.YUJUE_MAX_UPLOAD_MB}))"
+    )
+    return subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        env={**clean, "DJANGO_SETTINGS_MODULE": module, **env},
+        timeout=60,
+    )
 
 
 def test_production_refuses_to_start_without_a_real_secret_key():
@@ -28,9 +38,12 @@ def test_production_refuses_to_start_without_a_real_secret_key():
 
 
 def test_production_starts_with_a_real_secret_key_and_postgres():
-    done = load_settings("config.settings.production", SECRET_KEY="k" * 50,
-                         DATABASE_URL="postgres://u@db:5432/yujue",
-                         CELERY_BROKER_URL="redis://redis:6379/0")
+    done = load_settings(
+        "config.settings.production",
+        SECRET_KEY="k" * 50,
+        DATABASE_URL="postgres://u@db:5432/yujue",
+        CELERY_BROKER_URL="redis://redis:6379/0",
+    )
     assert done.returncode == 0, done.stderr
     assert '"engine": "django.db.backends.postgresql"' in done.stdout
     assert '"eager": false' in done.stdout and '"debug": false' in done.stdout

@@ -6,7 +6,6 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
@@ -15,167 +14,457 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.CreateModel(
-            name='Department',
+            name="Department",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=128, unique=True, verbose_name='正式名称')),
-                ('category', models.CharField(blank=True, db_index=True, help_text='如 人力资源和社会保障局', max_length=64, verbose_name='类别')),
-                ('aliases', models.JSONField(blank=True, default=list, verbose_name='别名')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=128, unique=True, verbose_name="正式名称")),
+                (
+                    "category",
+                    models.CharField(
+                        blank=True,
+                        db_index=True,
+                        help_text="如 人力资源和社会保障局",
+                        max_length=64,
+                        verbose_name="类别",
+                    ),
+                ),
+                ("aliases", models.JSONField(blank=True, default=list, verbose_name="别名")),
             ],
             options={
-                'verbose_name': '部门',
-                'verbose_name_plural': '部门',
-                'ordering': ['name'],
+                "verbose_name": "部门",
+                "verbose_name_plural": "部门",
+                "ordering": ["name"],
             },
         ),
         migrations.CreateModel(
-            name='ClassificationCode',
+            name="ClassificationCode",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('system', models.CharField(choices=[('functional', '支出功能分类'), ('economic', '部门支出经济分类')], max_length=16, verbose_name='体系')),
-                ('code', models.CharField(max_length=16, verbose_name='编码')),
-                ('name', models.CharField(max_length=128, verbose_name='名称')),
-                ('level', models.PositiveSmallIntegerField(verbose_name='层级')),
-                ('parent_code', models.CharField(blank=True, max_length=16, verbose_name='上级编码')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "system",
+                    models.CharField(
+                        choices=[("functional", "支出功能分类"), ("economic", "部门支出经济分类")],
+                        max_length=16,
+                        verbose_name="体系",
+                    ),
+                ),
+                ("code", models.CharField(max_length=16, verbose_name="编码")),
+                ("name", models.CharField(max_length=128, verbose_name="名称")),
+                ("level", models.PositiveSmallIntegerField(verbose_name="层级")),
+                (
+                    "parent_code",
+                    models.CharField(blank=True, max_length=16, verbose_name="上级编码"),
+                ),
             ],
             options={
-                'verbose_name': '分类科目',
-                'verbose_name_plural': '分类科目',
-                'ordering': ['system', 'code'],
-                'constraints': [models.UniqueConstraint(fields=('system', 'code'), name='classification_unique_code')],
+                "verbose_name": "分类科目",
+                "verbose_name_plural": "分类科目",
+                "ordering": ["system", "code"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("system", "code"), name="classification_unique_code"
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
-            name='Disclosure',
+            name="Disclosure",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('fiscal_year', models.PositiveSmallIntegerField(blank=True, null=True, verbose_name='年度')),
-                ('kind', models.CharField(blank=True, choices=[('budget', '预算'), ('final', '决算')], max_length=8, verbose_name='类型')),
-                ('file', models.FileField(max_length=255, upload_to='disclosures/%Y/%m/', verbose_name='文件')),
-                ('original_name', models.CharField(max_length=255, verbose_name='原文件名')),
-                ('format', models.CharField(choices=[('pdf', 'PDF'), ('docx', 'DOCX'), ('xlsx', 'XLSX'), ('xls', 'XLS'), ('html', 'HTML'), ('text', '文本')], max_length=8, verbose_name='格式')),
-                ('sha256', models.CharField(max_length=64, unique=True, verbose_name='SHA-256')),
-                ('size', models.PositiveBigIntegerField(default=0, verbose_name='大小（字节）')),
-                ('pages', models.PositiveIntegerField(blank=True, null=True, verbose_name='页数')),
-                ('status', models.CharField(choices=[('uploaded', '已上传'), ('queued', '排队中'), ('parsing', '解析中'), ('needs_review', '待审核'), ('published', '已发布'), ('failed', '失败')], db_index=True, default='uploaded', max_length=16, verbose_name='状态')),
-                ('progress', models.PositiveSmallIntegerField(default=0, verbose_name='进度')),
-                ('error', models.TextField(blank=True, verbose_name='错误说明')),
-                ('attempts', models.PositiveSmallIntegerField(default=0, verbose_name='解析次数')),
-                ('parser_version', models.CharField(blank=True, max_length=32, verbose_name='解析器版本')),
-                ('published', models.BooleanField(db_index=True, default=False, verbose_name='已发布')),
-                ('detected_department', models.CharField(blank=True, max_length=128, verbose_name='识别的部门名称')),
-                ('detected_region', models.JSONField(blank=True, default=dict, verbose_name='识别的地区')),
-                ('parse_result', models.JSONField(blank=True, help_text='解析器输出的完整 JSON（disclosure/1）', null=True, verbose_name='解析结果')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='上传时间')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='更新时间')),
-                ('queued_at', models.DateTimeField(blank=True, null=True, verbose_name='排队时间')),
-                ('parse_started_at', models.DateTimeField(blank=True, null=True, verbose_name='开始解析')),
-                ('parsed_at', models.DateTimeField(blank=True, null=True, verbose_name='解析完成')),
-                ('published_at', models.DateTimeField(blank=True, null=True, verbose_name='发布时间')),
-                ('department', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='disclosures', to='disclosures.department', verbose_name='部门')),
-                ('uploaded_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='uploads', to=settings.AUTH_USER_MODEL, verbose_name='上传人')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "fiscal_year",
+                    models.PositiveSmallIntegerField(blank=True, null=True, verbose_name="年度"),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        blank=True,
+                        choices=[("budget", "预算"), ("final", "决算")],
+                        max_length=8,
+                        verbose_name="类型",
+                    ),
+                ),
+                (
+                    "file",
+                    models.FileField(
+                        max_length=255, upload_to="disclosures/%Y/%m/", verbose_name="文件"
+                    ),
+                ),
+                ("original_name", models.CharField(max_length=255, verbose_name="原文件名")),
+                (
+                    "format",
+                    models.CharField(
+                        choices=[
+                            ("pdf", "PDF"),
+                            ("docx", "DOCX"),
+                            ("xlsx", "XLSX"),
+                            ("xls", "XLS"),
+                            ("html", "HTML"),
+                            ("text", "文本"),
+                        ],
+                        max_length=8,
+                        verbose_name="格式",
+                    ),
+                ),
+                ("sha256", models.CharField(max_length=64, unique=True, verbose_name="SHA-256")),
+                ("size", models.PositiveBigIntegerField(default=0, verbose_name="大小（字节）")),
+                ("pages", models.PositiveIntegerField(blank=True, null=True, verbose_name="页数")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("uploaded", "已上传"),
+                            ("queued", "排队中"),
+                            ("parsing", "解析中"),
+                            ("needs_review", "待审核"),
+                            ("published", "已发布"),
+                            ("failed", "失败"),
+                        ],
+                        db_index=True,
+                        default="uploaded",
+                        max_length=16,
+                        verbose_name="状态",
+                    ),
+                ),
+                ("progress", models.PositiveSmallIntegerField(default=0, verbose_name="进度")),
+                ("error", models.TextField(blank=True, verbose_name="错误说明")),
+                ("attempts", models.PositiveSmallIntegerField(default=0, verbose_name="解析次数")),
+                (
+                    "parser_version",
+                    models.CharField(blank=True, max_length=32, verbose_name="解析器版本"),
+                ),
+                (
+                    "published",
+                    models.BooleanField(db_index=True, default=False, verbose_name="已发布"),
+                ),
+                (
+                    "detected_department",
+                    models.CharField(blank=True, max_length=128, verbose_name="识别的部门名称"),
+                ),
+                (
+                    "detected_region",
+                    models.JSONField(blank=True, default=dict, verbose_name="识别的地区"),
+                ),
+                (
+                    "parse_result",
+                    models.JSONField(
+                        blank=True,
+                        help_text="解析器输出的完整 JSON（disclosure/1）",
+                        null=True,
+                        verbose_name="解析结果",
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="上传时间")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="更新时间")),
+                ("queued_at", models.DateTimeField(blank=True, null=True, verbose_name="排队时间")),
+                (
+                    "parse_started_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="开始解析"),
+                ),
+                ("parsed_at", models.DateTimeField(blank=True, null=True, verbose_name="解析完成")),
+                (
+                    "published_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="发布时间"),
+                ),
+                (
+                    "department",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="disclosures",
+                        to="disclosures.department",
+                        verbose_name="部门",
+                    ),
+                ),
+                (
+                    "uploaded_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="uploads",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="上传人",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '公开文件',
-                'verbose_name_plural': '公开文件',
-                'ordering': ['-created_at'],
+                "verbose_name": "公开文件",
+                "verbose_name_plural": "公开文件",
+                "ordering": ["-created_at"],
             },
         ),
         migrations.CreateModel(
-            name='Figure',
+            name="Figure",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('group', models.CharField(choices=[('totals', '收支总额'), ('three_public', '三公经费'), ('assets', '资产')], max_length=16, verbose_name='分组')),
-                ('key', models.CharField(max_length=48, verbose_name='项目')),
-                ('value', models.DecimalField(blank=True, decimal_places=4, max_digits=18, null=True, verbose_name='数值')),
-                ('page', models.PositiveIntegerField(blank=True, null=True, verbose_name='页码')),
-                ('source_text', models.TextField(blank=True, verbose_name='原文')),
-                ('source', models.JSONField(blank=True, default=dict, verbose_name='来源位置')),
-                ('disclosure', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='figures', to='disclosures.disclosure')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "group",
+                    models.CharField(
+                        choices=[
+                            ("totals", "收支总额"),
+                            ("three_public", "三公经费"),
+                            ("assets", "资产"),
+                        ],
+                        max_length=16,
+                        verbose_name="分组",
+                    ),
+                ),
+                ("key", models.CharField(max_length=48, verbose_name="项目")),
+                (
+                    "value",
+                    models.DecimalField(
+                        blank=True, decimal_places=4, max_digits=18, null=True, verbose_name="数值"
+                    ),
+                ),
+                ("page", models.PositiveIntegerField(blank=True, null=True, verbose_name="页码")),
+                ("source_text", models.TextField(blank=True, verbose_name="原文")),
+                ("source", models.JSONField(blank=True, default=dict, verbose_name="来源位置")),
+                (
+                    "disclosure",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="figures",
+                        to="disclosures.disclosure",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '数值',
-                'verbose_name_plural': '数值',
+                "verbose_name": "数值",
+                "verbose_name_plural": "数值",
             },
         ),
         migrations.CreateModel(
-            name='LineItem',
+            name="LineItem",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('classification', models.CharField(choices=[('functional', '支出功能分类'), ('economic', '部门支出经济分类')], max_length=16, verbose_name='分类')),
-                ('scope', models.CharField(choices=[('department', '部门支出（全部资金）'), ('general_budget', '一般公共预算'), ('basic', '基本支出')], max_length=16, verbose_name='口径')),
-                ('position', models.PositiveIntegerField(verbose_name='序号')),
-                ('code', models.CharField(blank=True, db_index=True, max_length=16, null=True, verbose_name='科目编码')),
-                ('level', models.PositiveSmallIntegerField(blank=True, help_text='1 类 / 2 款 / 3 项', null=True, verbose_name='层级')),
-                ('name', models.CharField(max_length=128, verbose_name='科目名称')),
-                ('total', models.DecimalField(blank=True, decimal_places=4, max_digits=18, null=True, verbose_name='合计')),
-                ('basic', models.DecimalField(blank=True, decimal_places=4, max_digits=18, null=True, verbose_name='基本支出')),
-                ('project', models.DecimalField(blank=True, decimal_places=4, max_digits=18, null=True, verbose_name='项目支出')),
-                ('page', models.PositiveIntegerField(blank=True, null=True, verbose_name='页码')),
-                ('source_text', models.TextField(blank=True, verbose_name='原文')),
-                ('disclosure', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='line_items', to='disclosures.disclosure')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "classification",
+                    models.CharField(
+                        choices=[("functional", "支出功能分类"), ("economic", "部门支出经济分类")],
+                        max_length=16,
+                        verbose_name="分类",
+                    ),
+                ),
+                (
+                    "scope",
+                    models.CharField(
+                        choices=[
+                            ("department", "部门支出（全部资金）"),
+                            ("general_budget", "一般公共预算"),
+                            ("basic", "基本支出"),
+                        ],
+                        max_length=16,
+                        verbose_name="口径",
+                    ),
+                ),
+                ("position", models.PositiveIntegerField(verbose_name="序号")),
+                (
+                    "code",
+                    models.CharField(
+                        blank=True, db_index=True, max_length=16, null=True, verbose_name="科目编码"
+                    ),
+                ),
+                (
+                    "level",
+                    models.PositiveSmallIntegerField(
+                        blank=True, help_text="1 类 / 2 款 / 3 项", null=True, verbose_name="层级"
+                    ),
+                ),
+                ("name", models.CharField(max_length=128, verbose_name="科目名称")),
+                (
+                    "total",
+                    models.DecimalField(
+                        blank=True, decimal_places=4, max_digits=18, null=True, verbose_name="合计"
+                    ),
+                ),
+                (
+                    "basic",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=4,
+                        max_digits=18,
+                        null=True,
+                        verbose_name="基本支出",
+                    ),
+                ),
+                (
+                    "project",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=4,
+                        max_digits=18,
+                        null=True,
+                        verbose_name="项目支出",
+                    ),
+                ),
+                ("page", models.PositiveIntegerField(blank=True, null=True, verbose_name="页码")),
+                ("source_text", models.TextField(blank=True, verbose_name="原文")),
+                (
+                    "disclosure",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="line_items",
+                        to="disclosures.disclosure",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '科目明细',
-                'verbose_name_plural': '科目明细',
-                'ordering': ['disclosure', 'classification', 'scope', 'position'],
+                "verbose_name": "科目明细",
+                "verbose_name_plural": "科目明细",
+                "ordering": ["disclosure", "classification", "scope", "position"],
             },
         ),
         migrations.CreateModel(
-            name='ParseCheck',
+            name="ParseCheck",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('severity', models.CharField(choices=[('error', '错误'), ('warning', '警告'), ('info', '提示')], max_length=8, verbose_name='级别')),
-                ('rule', models.CharField(max_length=48, verbose_name='规则')),
-                ('message', models.TextField(verbose_name='说明')),
-                ('path', models.CharField(blank=True, max_length=128, verbose_name='位置')),
-                ('disclosure', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='checks', to='disclosures.disclosure')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "severity",
+                    models.CharField(
+                        choices=[("error", "错误"), ("warning", "警告"), ("info", "提示")],
+                        max_length=8,
+                        verbose_name="级别",
+                    ),
+                ),
+                ("rule", models.CharField(max_length=48, verbose_name="规则")),
+                ("message", models.TextField(verbose_name="说明")),
+                ("path", models.CharField(blank=True, max_length=128, verbose_name="位置")),
+                (
+                    "disclosure",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="checks",
+                        to="disclosures.disclosure",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '校验结果',
-                'verbose_name_plural': '校验结果',
-                'ordering': ['disclosure', 'id'],
+                "verbose_name": "校验结果",
+                "verbose_name_plural": "校验结果",
+                "ordering": ["disclosure", "id"],
             },
         ),
         migrations.CreateModel(
-            name='Region',
+            name="Region",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=64, verbose_name='名称')),
-                ('level', models.CharField(choices=[('province', '省级'), ('city', '地级'), ('county', '县级')], max_length=16, verbose_name='级别')),
-                ('code', models.CharField(blank=True, max_length=12, null=True, unique=True, verbose_name='行政区划代码')),
-                ('population', models.PositiveBigIntegerField(blank=True, null=True, verbose_name='常住人口')),
-                ('parent', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='children', to='disclosures.region', verbose_name='上级')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=64, verbose_name="名称")),
+                (
+                    "level",
+                    models.CharField(
+                        choices=[("province", "省级"), ("city", "地级"), ("county", "县级")],
+                        max_length=16,
+                        verbose_name="级别",
+                    ),
+                ),
+                (
+                    "code",
+                    models.CharField(
+                        blank=True,
+                        max_length=12,
+                        null=True,
+                        unique=True,
+                        verbose_name="行政区划代码",
+                    ),
+                ),
+                (
+                    "population",
+                    models.PositiveBigIntegerField(blank=True, null=True, verbose_name="常住人口"),
+                ),
+                (
+                    "parent",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="children",
+                        to="disclosures.region",
+                        verbose_name="上级",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '地区',
-                'verbose_name_plural': '地区',
-                'ordering': ['code', 'name'],
+                "verbose_name": "地区",
+                "verbose_name_plural": "地区",
+                "ordering": ["code", "name"],
             },
         ),
         migrations.AddField(
-            model_name='department',
-            name='region',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='departments', to='disclosures.region', verbose_name='地区'),
+            model_name="department",
+            name="region",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="departments",
+                to="disclosures.region",
+                verbose_name="地区",
+            ),
         ),
         migrations.AddIndex(
-            model_name='disclosure',
-            index=models.Index(fields=['department', 'fiscal_year', 'kind'], name='disclosures_departm_94123c_idx'),
+            model_name="disclosure",
+            index=models.Index(
+                fields=["department", "fiscal_year", "kind"], name="disclosures_departm_94123c_idx"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='figure',
-            constraint=models.UniqueConstraint(fields=('disclosure', 'group', 'key'), name='figure_unique_key'),
+            model_name="figure",
+            constraint=models.UniqueConstraint(
+                fields=("disclosure", "group", "key"), name="figure_unique_key"
+            ),
         ),
         migrations.AddIndex(
-            model_name='lineitem',
-            index=models.Index(fields=['code', 'scope'], name='disclosures_code_ceab84_idx'),
+            model_name="lineitem",
+            index=models.Index(fields=["code", "scope"], name="disclosures_code_ceab84_idx"),
         ),
         migrations.AddConstraint(
-            model_name='lineitem',
-            constraint=models.UniqueConstraint(fields=('disclosure', 'classification', 'scope', 'position'), name='lineitem_unique_position'),
+            model_name="lineitem",
+            constraint=models.UniqueConstraint(
+                fields=("disclosure", "classification", "scope", "position"),
+                name="lineitem_unique_position",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='region',
-            constraint=models.UniqueConstraint(fields=('parent', 'name'), name='region_unique_name_under_parent'),
+            model_name="region",
+            constraint=models.UniqueConstraint(
+                fields=("parent", "name"), name="region_unique_name_under_parent"
+            ),
         ),
     ]

@@ -6,81 +6,192 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('disclosures', '0001_initial'),
+        ("disclosures", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='disclosure',
-            name='pending_result',
-            field=models.JSONField(blank=True, help_text='已发布文件重新解析后的结果，管理员确认后才生效', null=True, verbose_name='待确认的重新解析结果'),
+            model_name="disclosure",
+            name="pending_result",
+            field=models.JSONField(
+                blank=True,
+                help_text="已发布文件重新解析后的结果，管理员确认后才生效",
+                null=True,
+                verbose_name="待确认的重新解析结果",
+            ),
         ),
         migrations.AddField(
-            model_name='disclosure',
-            name='published_by',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='发布人'),
+            model_name="disclosure",
+            name="published_by",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+                verbose_name="发布人",
+            ),
         ),
         migrations.AddField(
-            model_name='disclosure',
-            name='published_with_errors',
-            field=models.BooleanField(default=False, help_text='发布时仍有错误级校验，审核人员已确认知悉', verbose_name='带已知不一致发布'),
+            model_name="disclosure",
+            name="published_with_errors",
+            field=models.BooleanField(
+                default=False,
+                help_text="发布时仍有错误级校验，审核人员已确认知悉",
+                verbose_name="带已知不一致发布",
+            ),
         ),
         migrations.AddField(
-            model_name='disclosure',
-            name='superseded_by',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='supersedes', to='disclosures.disclosure', verbose_name='被替换为'),
+            model_name="disclosure",
+            name="superseded_by",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="supersedes",
+                to="disclosures.disclosure",
+                verbose_name="被替换为",
+            ),
         ),
         migrations.AddField(
-            model_name='figure',
-            name='origin',
-            field=models.CharField(choices=[('parser', '解析'), ('corrected', '人工更正'), ('added', '人工添加')], default='parser', max_length=12, verbose_name='来源'),
+            model_name="figure",
+            name="origin",
+            field=models.CharField(
+                choices=[("parser", "解析"), ("corrected", "人工更正"), ("added", "人工添加")],
+                default="parser",
+                max_length=12,
+                verbose_name="来源",
+            ),
         ),
         migrations.AddField(
-            model_name='lineitem',
-            name='origin',
-            field=models.CharField(choices=[('parser', '解析'), ('corrected', '人工更正'), ('added', '人工添加')], default='parser', max_length=12, verbose_name='来源'),
+            model_name="lineitem",
+            name="origin",
+            field=models.CharField(
+                choices=[("parser", "解析"), ("corrected", "人工更正"), ("added", "人工添加")],
+                default="parser",
+                max_length=12,
+                verbose_name="来源",
+            ),
         ),
         migrations.AlterField(
-            model_name='disclosure',
-            name='status',
-            field=models.CharField(choices=[('uploaded', '已上传'), ('queued', '排队中'), ('parsing', '解析中'), ('needs_review', '待审核'), ('published', '已发布'), ('superseded', '已被替换'), ('failed', '失败')], db_index=True, default='uploaded', max_length=16, verbose_name='状态'),
+            model_name="disclosure",
+            name="status",
+            field=models.CharField(
+                choices=[
+                    ("uploaded", "已上传"),
+                    ("queued", "排队中"),
+                    ("parsing", "解析中"),
+                    ("needs_review", "待审核"),
+                    ("published", "已发布"),
+                    ("superseded", "已被替换"),
+                    ("failed", "失败"),
+                ],
+                db_index=True,
+                default="uploaded",
+                max_length=16,
+                verbose_name="状态",
+            ),
         ),
         migrations.CreateModel(
-            name='Correction',
+            name="Correction",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('field', models.CharField(max_length=160, verbose_name='字段')),
-                ('action', models.CharField(choices=[('set', '修改'), ('add', '添加'), ('remove', '删除')], default='set', max_length=8, verbose_name='操作')),
-                ('old_value', models.JSONField(blank=True, null=True, verbose_name='原值')),
-                ('new_value', models.JSONField(blank=True, null=True, verbose_name='新值')),
-                ('parser_value', models.JSONField(blank=True, null=True, verbose_name='更正时的解析值')),
-                ('conflict', models.JSONField(blank=True, null=True, verbose_name='重新解析后的不同解析值')),
-                ('reason', models.TextField(verbose_name='理由')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='时间')),
-                ('disclosure', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='corrections', to='disclosures.disclosure')),
-                ('user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='corrections', to=settings.AUTH_USER_MODEL, verbose_name='更正人')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("field", models.CharField(max_length=160, verbose_name="字段")),
+                (
+                    "action",
+                    models.CharField(
+                        choices=[("set", "修改"), ("add", "添加"), ("remove", "删除")],
+                        default="set",
+                        max_length=8,
+                        verbose_name="操作",
+                    ),
+                ),
+                ("old_value", models.JSONField(blank=True, null=True, verbose_name="原值")),
+                ("new_value", models.JSONField(blank=True, null=True, verbose_name="新值")),
+                (
+                    "parser_value",
+                    models.JSONField(blank=True, null=True, verbose_name="更正时的解析值"),
+                ),
+                (
+                    "conflict",
+                    models.JSONField(blank=True, null=True, verbose_name="重新解析后的不同解析值"),
+                ),
+                ("reason", models.TextField(verbose_name="理由")),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="时间")),
+                (
+                    "disclosure",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="corrections",
+                        to="disclosures.disclosure",
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="corrections",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="更正人",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '人工更正',
-                'verbose_name_plural': '人工更正',
-                'ordering': ['disclosure', 'created_at', 'id'],
+                "verbose_name": "人工更正",
+                "verbose_name_plural": "人工更正",
+                "ordering": ["disclosure", "created_at", "id"],
             },
         ),
         migrations.CreateModel(
-            name='StaffScope',
+            name="StaffScope",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('role', models.CharField(choices=[('uploader', '上传人员'), ('reviewer', '审核人员')], max_length=12, verbose_name='角色')),
-                ('departments', models.ManyToManyField(blank=True, to='disclosures.department', verbose_name='部门')),
-                ('regions', models.ManyToManyField(blank=True, to='disclosures.region', verbose_name='地区')),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='scopes', to=settings.AUTH_USER_MODEL, verbose_name='用户')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "role",
+                    models.CharField(
+                        choices=[("uploader", "上传人员"), ("reviewer", "审核人员")],
+                        max_length=12,
+                        verbose_name="角色",
+                    ),
+                ),
+                (
+                    "departments",
+                    models.ManyToManyField(
+                        blank=True, to="disclosures.department", verbose_name="部门"
+                    ),
+                ),
+                (
+                    "regions",
+                    models.ManyToManyField(
+                        blank=True, to="disclosures.region", verbose_name="地区"
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="scopes",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="用户",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '工作范围',
-                'verbose_name_plural': '工作范围',
+                "verbose_name": "工作范围",
+                "verbose_name_plural": "工作范围",
             },
         ),
     ]

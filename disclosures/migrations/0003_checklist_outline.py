@@ -4,33 +4,57 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('disclosures', '0002_review_corrections_roles'),
+        ("disclosures", "0002_review_corrections_roles"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='ChecklistItem',
+            name="ChecklistItem",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('key', models.SlugField(max_length=48, unique=True, verbose_name='代码')),
-                ('label', models.CharField(max_length=64, verbose_name='名称')),
-                ('kinds', models.CharField(default='budget,final', help_text='budget、final 或 budget,final', max_length=16, verbose_name='适用')),
-                ('patterns', models.TextField(verbose_name='表名/标题（正则，每行一个）')),
-                ('statement_patterns', models.TextField(blank=True, help_text='文件说明本部门没有这项内容时，也算公开', verbose_name='“没有该项”说明（正则，每行一个）')),
-                ('position', models.PositiveSmallIntegerField(default=0, verbose_name='顺序')),
-                ('active', models.BooleanField(default=True, verbose_name='启用')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("key", models.SlugField(max_length=48, unique=True, verbose_name="代码")),
+                ("label", models.CharField(max_length=64, verbose_name="名称")),
+                (
+                    "kinds",
+                    models.CharField(
+                        default="budget,final",
+                        help_text="budget、final 或 budget,final",
+                        max_length=16,
+                        verbose_name="适用",
+                    ),
+                ),
+                ("patterns", models.TextField(verbose_name="表名/标题（正则，每行一个）")),
+                (
+                    "statement_patterns",
+                    models.TextField(
+                        blank=True,
+                        help_text="文件说明本部门没有这项内容时，也算公开",
+                        verbose_name="“没有该项”说明（正则，每行一个）",
+                    ),
+                ),
+                ("position", models.PositiveSmallIntegerField(default=0, verbose_name="顺序")),
+                ("active", models.BooleanField(default=True, verbose_name="启用")),
             ],
             options={
-                'verbose_name': '公开完整性检查项',
-                'verbose_name_plural': '公开完整性检查项',
-                'ordering': ['position', 'key'],
+                "verbose_name": "公开完整性检查项",
+                "verbose_name_plural": "公开完整性检查项",
+                "ordering": ["position", "key"],
             },
         ),
         migrations.AddField(
-            model_name='disclosure',
-            name='outline',
-            field=models.JSONField(blank=True, default=list, help_text='文件中的标题、表名和说明段落，用于检查公开完整性', verbose_name='标题与说明文字'),
+            model_name="disclosure",
+            name="outline",
+            field=models.JSONField(
+                blank=True,
+                default=list,
+                help_text="文件中的标题、表名和说明段落，用于检查公开完整性",
+                verbose_name="标题与说明文字",
+            ),
         ),
     ]

@@ -19,8 +19,14 @@ from .errors import ParseError
 from .outline import outline
 from .types import Document, ParsedDisclosure
 
-__all__ = ["PARSER_VERSION", "ParseError", "ParsedDisclosure", "detect_format", "parse",
-           "read_document"]
+__all__ = [
+    "PARSER_VERSION",
+    "ParseError",
+    "ParsedDisclosure",
+    "detect_format",
+    "parse",
+    "read_document",
+]
 
 PARSER_VERSION = "0.1.0"
 
@@ -49,8 +55,12 @@ def parse(data: bytes, filename: str = "", *, progress: Progress | None = None) 
     if progress:
         progress(50)
     result = extract(document, data=data, filename=filename)
-    result = dataclasses.replace(result, outline=outline(document), pages=document.pages,
-                                 parser_version=result.parser_version or PARSER_VERSION)
+    result = dataclasses.replace(
+        result,
+        outline=outline(document),
+        pages=document.pages,
+        parser_version=result.parser_version or PARSER_VERSION,
+    )
     if progress:
         progress(100)
     return result

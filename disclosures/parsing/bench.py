@@ -68,8 +68,7 @@ def _runner(read_only: bool) -> tuple[Callable[[bytes, str], Any], bool]:
         from . import parse
         from .extract import extract  # noqa: F401 - fail early if not ready
     except ImportError as err:
-        print(f"note: extractor not available ({err}); timing read_document only",
-              file=sys.stderr)
+        print(f"note: extractor not available ({err}); timing read_document only", file=sys.stderr)
         return read_document, True
     return parse, False
 
@@ -127,11 +126,15 @@ def run(paths: list[Path], read_only: bool, repeat: int) -> int:
     mode = "read_document only" if read_only else "full parse"
     resettable = _reset_peak_rss()
     rss_label = "peak RSS" if resettable else "RSS so far"
-    print(f"mode: {mode}; best of {repeat}; memory: tracemalloc peak = Python heap "
-          f"(separate pass), {rss_label} = whole process resident peak (VmHWM"
-          f"{', reset per format' if resettable else ''})")
-    header = f"{'format':<7}{'files':>6}{'files/s':>10}{'pages':>7}{'pages/s':>10}" \
-             f"{'tracemalloc peak':>18}{rss_label:>12}"
+    print(
+        f"mode: {mode}; best of {repeat}; memory: tracemalloc peak = Python heap "
+        f"(separate pass), {rss_label} = whole process resident peak (VmHWM"
+        f"{', reset per format' if resettable else ''})"
+    )
+    header = (
+        f"{'format':<7}{'files':>6}{'files/s':>10}{'pages':>7}{'pages/s':>10}"
+        f"{'tracemalloc peak':>18}{rss_label:>12}"
+    )
     print(header)
     failures = 0
     pdf_pages_per_s = None
@@ -163,8 +166,11 @@ def run(paths: list[Path], read_only: bool, repeat: int) -> int:
         pps = f"{pages / best:.1f}" if pages else "-"
         if fmt == "pdf" and pages:
             pdf_pages_per_s = pages / best
-        print(f"{fmt:<7}{len(items):>6}{len(items) / best:>10.1f}{pages or '-':>7}{pps:>10}"
-              f"{_fmt_mb(peak):>18}{_fmt_mb(rss):>12}", flush=True)
+        print(
+            f"{fmt:<7}{len(items):>6}{len(items) / best:>10.1f}{pages or '-':>7}{pps:>10}"
+            f"{_fmt_mb(peak):>18}{_fmt_mb(rss):>12}",
+            flush=True,
+        )
     print(f"process ru_maxrss (whole run): {_fmt_mb(_maxrss_bytes())}")
 
     pdfs = groups.get("pdf", [])
@@ -172,8 +178,10 @@ def run(paths: list[Path], read_only: bool, repeat: int) -> int:
         raw_pps = _raw_pdfium(pdfs, repeat)
         print(f"pypdfium2 raw text (get_text_bounded) on the same PDFs: {raw_pps:.1f} pages/s")
         if pdf_pages_per_s:
-            print(f"ratio {mode} / raw: {pdf_pages_per_s / raw_pps:.3f} "
-                  f"(raw is {raw_pps / pdf_pages_per_s:.1f}x faster)")
+            print(
+                f"ratio {mode} / raw: {pdf_pages_per_s / raw_pps:.3f} "
+                f"(raw is {raw_pps / pdf_pages_per_s:.1f}x faster)"
+            )
         _slow_pages(pdfs)
     return 1 if failures else 0
 
@@ -204,8 +212,10 @@ def _slow_pages(pdfs: list[tuple[Path, bytes]]) -> None:
     from .errors import ParseError
     from .readers.pdf import PdfStats, read_pdf
 
-    print("PDF reader paths (ruled = tables from ruling lines, stream = from text "
-          "positions, slow = pages sent to pdfplumber):")
+    print(
+        "PDF reader paths (ruled = tables from ruling lines, stream = from text "
+        "positions, slow = pages sent to pdfplumber):"
+    )
     for path, data in pdfs:
         stats = PdfStats()
         try:
@@ -213,9 +223,11 @@ def _slow_pages(pdfs: list[tuple[Path, bytes]]) -> None:
         except ParseError as err:
             print(f"  {path.name}: {err}")
             continue
-        print(f"  {path.name}: {stats.pages} pages, {stats.ruled_tables} ruled + "
-              f"{stats.stream_tables} stream tables, slow pages {stats.slow_pages or 'none'}, "
-              f"pages without text {stats.textless_pages or 'none'}")
+        print(
+            f"  {path.name}: {stats.pages} pages, {stats.ruled_tables} ruled + "
+            f"{stats.stream_tables} stream tables, slow pages {stats.slow_pages or 'none'}, "
+            f"pages without text {stats.textless_pages or 'none'}"
+        )
 
 
 # -------------------------------------------------------------- 100-page PDF check
@@ -288,19 +300,24 @@ def run_big(read_only: bool) -> int:
         size = target.stat().st_size
         root = str(Path(__file__).resolve().parents[2])
         code = _CHILD.format(root=root, path=str(target), read_only=read_only)
-        proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                              check=False)
+        proc = subprocess.run(
+            [sys.executable, "-c", code], capture_output=True, text=True, check=False
+        )
         if proc.returncode != 0:
             print(proc.stderr, file=sys.stderr)
             return 1
         r = json.loads(proc.stdout.strip().splitlines()[-1])
     mode = "read_document only" if r["read_only"] else "full parse"
-    print(f"{n}-page PDF ({_fmt_mb(size)}, pages of {len(sources)} sample PDFs), {mode} "
-          "in a fresh process:")
+    print(
+        f"{n}-page PDF ({_fmt_mb(size)}, pages of {len(sources)} sample PDFs), {mode} "
+        "in a fresh process:"
+    )
     print(f"  {r['pages']} pages in {r['seconds']:.2f} s = {r['pages'] / r['seconds']:.1f} pages/s")
-    print(f"  peak RSS (VmHWM) {_fmt_mb(r['rss'])} (after imports {_fmt_mb(r['base'])}, "
-          f"parse added {_fmt_mb(r['rss'] - r['base'])}); tracemalloc peak "
-          f"{_fmt_mb(r['tracemalloc'])}")
+    print(
+        f"  peak RSS (VmHWM) {_fmt_mb(r['rss'])} (after imports {_fmt_mb(r['base'])}, "
+        f"parse added {_fmt_mb(r['rss'] - r['base'])}); tracemalloc peak "
+        f"{_fmt_mb(r['tracemalloc'])}"
+    )
     limit = 300 * 2**20
     print(f"  limit 300 MB: {'OK' if r['rss'] < limit else 'EXCEEDED'}")
     return 0 if r["rss"] < limit else 1
@@ -308,13 +325,18 @@ def run_big(read_only: bool) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     """Command-line entry point; returns the exit status."""
-    ap = argparse.ArgumentParser(prog="python -m disclosures.parsing.bench",
-                                 description=__doc__.split("\n\n")[0])
+    ap = argparse.ArgumentParser(
+        prog="python -m disclosures.parsing.bench", description=__doc__.split("\n\n")[0]
+    )
     ap.add_argument("paths", nargs="*", help="files or directories (default: the samples)")
-    ap.add_argument("--read-only", action="store_true",
-                    help="time read_document only (no extraction)")
-    ap.add_argument("--big", action="store_true",
-                    help="also parse a generated 100-page PDF and check peak memory")
+    ap.add_argument(
+        "--read-only", action="store_true", help="time read_document only (no extraction)"
+    )
+    ap.add_argument(
+        "--big",
+        action="store_true",
+        help="also parse a generated 100-page PDF and check peak memory",
+    )
     ap.add_argument("--repeat", type=int, default=3, help="timing runs, best is kept")
     args = ap.parse_args(argv)
     paths = _expand(args.paths) if args.paths else _default_paths()

@@ -16,8 +16,14 @@ from decimal import Decimal
 
 from .types import Check, LineItem, ParsedDisclosure
 
-__all__ = ["TOLERANCE_PER_ITEM", "VALIDATION_RULES", "check_items", "check_totals", "validate",
-           "within"]
+__all__ = [
+    "TOLERANCE_PER_ITEM",
+    "VALIDATION_RULES",
+    "check_items",
+    "check_totals",
+    "validate",
+    "within",
+]
 
 TOLERANCE_PER_ITEM = Decimal("0.01")
 
@@ -41,8 +47,14 @@ def check_items(items: Sequence[LineItem], path: str, with_columns: bool = False
             continue
         # Nearest descendants present: 款 under a 类, else 项 directly.
         for width in (len(item.code) + 2, len(item.code) + 4):
-            children = [c for c in items if c.code and len(c.code) == width
-                        and c.code.startswith(item.code) and c.total is not None]
+            children = [
+                c
+                for c in items
+                if c.code
+                and len(c.code) == width
+                and c.code.startswith(item.code)
+                and c.total is not None
+            ]
             if width == len(item.code) + 4:
                 # Skip 项 whose 款 is listed: they are counted through the 款.
                 children = [c for c in children if c.code[: len(item.code) + 2] not in index]
@@ -50,36 +62,53 @@ def check_items(items: Sequence[LineItem], path: str, with_columns: bool = False
                 break
         if children and not within(item.total, [c.total for c in children]):  # type: ignore[misc]
             total = sum((c.total for c in children), Decimal(0))  # type: ignore[misc]
-            checks.append(Check(
-                "warning", "children_sum",
-                f"{item.code} {item.name} 为 {_fmt(item.total)}，下级科目合计 {_fmt(total)}，"
-                f"相差 {_fmt(item.total - total)}。",
-                f"{path}[{i}]"))
+            checks.append(
+                Check(
+                    "warning",
+                    "children_sum",
+                    f"{item.code} {item.name} 为 {_fmt(item.total)}，下级科目合计 {_fmt(total)}，"
+                    f"相差 {_fmt(item.total - total)}。",
+                    f"{path}[{i}]",
+                )
+            )
         if with_columns and (item.basic is not None or item.project is not None):
             parts = [item.basic or Decimal(0), item.project or Decimal(0)]
             if not within(item.total, parts, slack_items=2):
-                checks.append(Check(
-                    "warning", "basic_plus_project",
-                    f"{item.code} {item.name}：基本支出 + 项目支出 = {_fmt(sum(parts, Decimal(0)))}，"
-                    f"合计为 {_fmt(item.total)}。",
-                    f"{path}[{i}]"))
+                checks.append(
+                    Check(
+                        "warning",
+                        "basic_plus_project",
+                        f"{item.code} {item.name}：基本支出 + 项目支出 = {_fmt(sum(parts, Decimal(0)))}，"
+                        f"合计为 {_fmt(item.total)}。",
+                        f"{path}[{i}]",
+                    )
+                )
     return checks
 
 
 _SUMS: tuple[tuple[str, tuple[str, ...], str], ...] = (
     ("grand_total", ("income_total", "carryover_income"), "收入总计 = 本年收入合计 + 上年结转"),
     ("grand_total", ("expenditure_total", "carryforward"), "支出总计 = 本年支出合计 + 结转下年"),
-    ("expenditure_total", ("basic_expenditure", "project_expenditure"),
-     "本年支出合计 = 基本支出 + 项目支出"),
-    ("basic_expenditure", ("personnel_expenditure", "public_expenditure"),
-     "基本支出 = 人员经费 + 公用经费"),
+    (
+        "expenditure_total",
+        ("basic_expenditure", "project_expenditure"),
+        "本年支出合计 = 基本支出 + 项目支出",
+    ),
+    (
+        "basic_expenditure",
+        ("personnel_expenditure", "public_expenditure"),
+        "基本支出 = 人员经费 + 公用经费",
+    ),
 )
 _THREE_PUBLIC = ("overseas", "vehicle_purchase", "vehicle_operation", "reception")
 
 
-def check_totals(totals: Mapping[str, Decimal | None], three_public: Mapping[str, Decimal | None],
-                 functional: Mapping[str, Sequence[LineItem]],
-                 economic: Mapping[str, Sequence[LineItem]]) -> list[Check]:
+def check_totals(
+    totals: Mapping[str, Decimal | None],
+    three_public: Mapping[str, Decimal | None],
+    functional: Mapping[str, Sequence[LineItem]],
+    economic: Mapping[str, Sequence[LineItem]],
+) -> list[Check]:
     """Totals against their parts, where every part is stated."""
     checks: list[Check] = []
     for whole, parts, words in _SUMS:
@@ -88,48 +117,88 @@ def check_totals(totals: Mapping[str, Decimal | None], three_public: Mapping[str
         if total is None or any(v is None for v in values):
             continue
         if not within(total, values):  # type: ignore[arg-type]
-            checks.append(Check("warning", "totals_sum",
-                                f"{words} 不成立：{_fmt(total)} ≠ "
-                                f"{' + '.join(_fmt(v) for v in values)}。",  # type: ignore[arg-type]
-                                f"totals.{whole}"))
+            checks.append(
+                Check(
+                    "warning",
+                    "totals_sum",
+                    f"{words} 不成立：{_fmt(total)} ≠ {' + '.join(_fmt(v) for v in values)}。",  # type: ignore[arg-type]
+                    f"totals.{whole}",
+                )
+            )
     # Sources of this year's income cannot exceed it.
     income = totals.get("income_total")
-    sources = [totals.get(k) for k in ("general_public_budget_income", "government_fund_income",
-                                       "state_capital_income")]
+    sources = [
+        totals.get(k)
+        for k in ("general_public_budget_income", "government_fund_income", "state_capital_income")
+    ]
     stated = [s for s in sources if s is not None]
     if income is not None and stated and sum(stated, Decimal(0)) > income + TOLERANCE_PER_ITEM * 3:
-        checks.append(Check("warning", "totals_sum",
-                            f"各项财政拨款收入合计 {_fmt(sum(stated, Decimal(0)))} 大于本年收入合计 "
-                            f"{_fmt(income)}。", "totals.income_total"))
+        checks.append(
+            Check(
+                "warning",
+                "totals_sum",
+                f"各项财政拨款收入合计 {_fmt(sum(stated, Decimal(0)))} 大于本年收入合计 "
+                f"{_fmt(income)}。",
+                "totals.income_total",
+            )
+        )
     tp_total = three_public.get("total")
     tp_parts = [three_public.get(k) for k in _THREE_PUBLIC]
     if tp_total is not None and all(v is not None for v in tp_parts):
         if not within(tp_total, tp_parts):  # type: ignore[arg-type]
-            checks.append(Check("warning", "three_public_sum",
-                                f"“三公”经费合计 {_fmt(tp_total)} 不等于各项之和 "
-                                f"{_fmt(sum(tp_parts, Decimal(0)))}。",  # type: ignore[arg-type]
-                                "three_public.total"))
+            checks.append(
+                Check(
+                    "warning",
+                    "three_public_sum",
+                    f"“三公”经费合计 {_fmt(tp_total)} 不等于各项之和 "
+                    f"{_fmt(sum(tp_parts, Decimal(0)))}。",  # type: ignore[arg-type]
+                    "three_public.total",
+                )
+            )
     dept = functional.get("department") or ()
     classes = [i.total for i in dept if i.code and len(i.code) == 3 and i.total is not None]
     exp = totals.get("expenditure_total")
     if classes and exp is not None and not within(exp, classes):
-        checks.append(Check("warning", "functional_vs_total",
-                            f"部门支出表各类合计 {_fmt(sum(classes, Decimal(0)))} 不等于本年支出合计 "
-                            f"{_fmt(exp)}。", "functional.department"))
-    econ = [i.total for i in economic.get("basic", ()) if i.code and len(i.code) == 3
-            and i.total is not None]
+        checks.append(
+            Check(
+                "warning",
+                "functional_vs_total",
+                f"部门支出表各类合计 {_fmt(sum(classes, Decimal(0)))} 不等于本年支出合计 "
+                f"{_fmt(exp)}。",
+                "functional.department",
+            )
+        )
+    econ = [
+        i.total
+        for i in economic.get("basic", ())
+        if i.code and len(i.code) == 3 and i.total is not None
+    ]
     basic = totals.get("basic_expenditure")
     if econ and basic is not None and not within(basic, econ):
-        checks.append(Check("warning", "economic_vs_total",
-                            f"基本支出经济分类各类合计 {_fmt(sum(econ, Decimal(0)))} 不等于基本支出 "
-                            f"{_fmt(basic)}。", "economic.basic"))
+        checks.append(
+            Check(
+                "warning",
+                "economic_vs_total",
+                f"基本支出经济分类各类合计 {_fmt(sum(econ, Decimal(0)))} 不等于基本支出 "
+                f"{_fmt(basic)}。",
+                "economic.basic",
+            )
+        )
     return checks
 
 
 # Rules this module computes from the values alone; after a person corrects a value they
 # are recomputed by :func:`validate` (other rules need the document and are kept).
-VALIDATION_RULES = frozenset({"children_sum", "basic_plus_project", "totals_sum",
-                              "three_public_sum", "functional_vs_total", "economic_vs_total"})
+VALIDATION_RULES = frozenset(
+    {
+        "children_sum",
+        "basic_plus_project",
+        "totals_sum",
+        "three_public_sum",
+        "functional_vs_total",
+        "economic_vs_total",
+    }
+)
 
 
 def validate(parsed: ParsedDisclosure) -> list[Check]:
@@ -139,6 +208,7 @@ def validate(parsed: ParsedDisclosure) -> list[Check]:
         for scope, items in lists.items():
             columns = any(i.basic is not None or i.project is not None for i in items)
             checks.extend(check_items(items, f"{group}.{scope}", with_columns=columns))
-    checks.extend(check_totals(parsed.totals, parsed.three_public, parsed.functional,
-                               parsed.economic))
+    checks.extend(
+        check_totals(parsed.totals, parsed.three_public, parsed.functional, parsed.economic)
+    )
     return checks

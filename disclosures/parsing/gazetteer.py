@@ -67,8 +67,7 @@ def _index() -> _Index:
         code, name, level, parent = line.split("\t")
         units[code] = _Unit(code, name, level, parent or None)
         by_name.setdefault(name, []).append(code)
-    return _Index(units, {k: tuple(v) for k, v in by_name.items()},
-                  max(len(n) for n in by_name))
+    return _Index(units, {k: tuple(v) for k, v in by_name.items()}, max(len(n) for n in by_name))
 
 
 def iter_divisions() -> Iterator[tuple[str, str, str, str | None]]:
@@ -139,7 +138,7 @@ def _match_at(text: str, pos: int, min_len: int) -> str | None:
     """The longest division name starting at ``pos``."""
     index = _index()
     for length in range(min(index.max_len, len(text) - pos), min_len - 1, -1):
-        name = text[pos:pos + length]
+        name = text[pos : pos + length]
         if name in index.by_name:
             return name
     return None
@@ -172,7 +171,7 @@ def _chain(text: str, pos: int) -> tuple[list[str], int] | None:
 def _strip_prefix(text: str) -> str:
     for prefix in _SKIP_PREFIXES:
         if text.startswith(prefix):
-            return text[len(prefix):]
+            return text[len(prefix) :]
     return text
 
 

@@ -191,7 +191,7 @@ def kind_votes(text: str) -> tuple[int, int]:
 
 
 def detect_kind(titles: Iterable[str], body: Iterable[str] = ()) -> str | None:
-    """"budget" for 预算, "final" for 决算, from titles first, then running text.
+    """ "budget" for 预算, "final" for 决算, from titles first, then running text.
 
     A final account talks about the budget it executed ("完成预算"), so 决算 wins
     whenever a title names it; in running text 决算 must clearly dominate.

@@ -108,8 +108,12 @@ class Check:
     path: str | None = None  # e.g. "functional.department[12]" or "totals.grand_total"
 
     def to_dict(self) -> dict[str, Any]:
-        return {"severity": self.severity, "rule": self.rule, "message": self.message,
-                "path": self.path}
+        return {
+            "severity": self.severity,
+            "rule": self.rule,
+            "message": self.message,
+            "path": self.path,
+        }
 
 
 @dataclass(frozen=True, slots=True)
@@ -153,8 +157,11 @@ class ParsedDisclosure:
         """The ``disclosure/1`` JSON object of EXTRACTION.md (amounts as floats in 万元)."""
         return {
             "schema": "disclosure/1",
-            "source": {"filename": self.source_filename, "sha256": self.sha256,
-                       "format": self.format},
+            "source": {
+                "filename": self.source_filename,
+                "sha256": self.sha256,
+                "format": self.format,
+            },
             "department": self.department,
             "region": self.region.to_dict(),
             "fiscal_year": self.fiscal_year,
@@ -163,8 +170,7 @@ class ParsedDisclosure:
             "totals": {k: _num(v) for k, v in self.totals.items()},
             "three_public": {k: _num(v) for k, v in self.three_public.items()},
             "assets": dict(self.assets),
-            "functional": {s: [i.to_dict() for i in items]
-                           for s, items in self.functional.items()},
+            "functional": {s: [i.to_dict() for i in items] for s, items in self.functional.items()},
             "economic": {s: [i.to_dict() for i in items] for s, items in self.economic.items()},
             "checks": [c.to_dict() for c in self.checks],
             "provenance": {k: v.to_dict() for k, v in self.provenance.items()},

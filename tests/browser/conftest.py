@@ -12,9 +12,17 @@ from ..conftest import IN_CI, REPO
 
 CHROMIUM = os.environ.get("YUJUE_CHROMIUM", "/usr/bin/chromium")
 SCREENSHOTS = Path(os.environ.get("YUJUE_SCREENSHOTS", REPO / "artifacts" / "screenshots"))
-FLAGS = ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-         "--disable-background-networking", "--disable-component-update", "--disable-sync",
-         "--disable-dev-shm-usage"]
+FLAGS = [
+    "--headless=new",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-dev-shm-usage",
+]
 
 
 @pytest.fixture(scope="session")

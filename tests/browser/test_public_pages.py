@@ -13,17 +13,29 @@ from ..factories import make_department, make_disclosure, make_region
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-ITEMS = [("208", "社会保障和就业支出", "300"), ("20801", "人力资源和社会保障管理事务", "300"),
-         ("2080101", "行政运行", "200"), ("2080102", "一般行政管理事务", "100"),
-         ("210", "卫生健康支出", "50"), ("21011", "行政事业单位医疗", "50")]
+ITEMS = [
+    ("208", "社会保障和就业支出", "300"),
+    ("20801", "人力资源和社会保障管理事务", "300"),
+    ("2080101", "行政运行", "200"),
+    ("2080102", "一般行政管理事务", "100"),
+    ("210", "卫生健康支出", "50"),
+    ("21011", "行政事业单位医疗", "50"),
+]
 
 
 @pytest.fixture
 def department():
     province = make_region("四川省", level="province", code="510000")
     dept = make_department(region=make_region("南充市", parent=province, code="511300"))
-    d = make_disclosure(dept, totals={"expenditure_total": "350", "basic_expenditure": "250",
-                                      "project_expenditure": "100"}, items=ITEMS)
+    d = make_disclosure(
+        dept,
+        totals={
+            "expenditure_total": "350",
+            "basic_expenditure": "250",
+            "project_expenditure": "100",
+        },
+        items=ITEMS,
+    )
     d.status, d.published = Status.PUBLISHED, True
     d.save()
     return dept
@@ -42,7 +54,8 @@ def test_a_visitor_drills_into_the_chart_switches_to_english_and_downloads_csv(
     page.wait_for_function(
         "() => { const s = [...document.querySelectorAll('#treemap g.slice')]"
         ".map(t => t.textContent.trim());"
-        " return s.some(t => t.startsWith('20801')) && !s.some(t => t.startsWith('210')); }")
+        " return s.some(t => t.startsWith('20801')) && !s.some(t => t.startsWith('210')); }"
+    )
     pathbar = page.locator("#treemap .pathbar").all_text_contents()
     assert any(department.name in t for t in pathbar)
     screenshot("department-drilldown")

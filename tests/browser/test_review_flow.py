@@ -12,8 +12,7 @@ from disclosures.models import Disclosure, StaffScope
 from ..conftest import SAMPLES
 from .test_upload_flow import login
 
-pytestmark = [pytest.mark.browser, pytest.mark.integration,
-              pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.browser, pytest.mark.integration, pytest.mark.django_db(transaction=True)]
 
 SAMPLE = "004_a0aa4bbb27e038c2"
 
@@ -21,8 +20,9 @@ SAMPLE = "004_a0aa4bbb27e038c2"
 def test_a_reviewer_corrects_a_value_publishes_and_the_public_sees_it(
     worker, live_server, page, screenshot, django_user_model
 ):
-    django_user_model.objects.create_user("admin1", password="pw-admin-1", is_staff=True,
-                                          is_superuser=True)
+    django_user_model.objects.create_user(
+        "admin1", password="pw-admin-1", is_staff=True, is_superuser=True
+    )
     login(page, live_server, "admin1", "pw-admin-1")
     page.set_input_files("#upload-form input[type=file]", str(SAMPLES / f"{SAMPLE}.txt"))
     row = page.locator("#upload-results li.upload-row").first

@@ -8,8 +8,7 @@ from disclosures.models import Disclosure
 
 from ..conftest import SAMPLES
 
-pytestmark = [pytest.mark.browser, pytest.mark.integration,
-              pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.browser, pytest.mark.integration, pytest.mark.django_db(transaction=True)]
 
 
 def login(page, live_server, username, password):
@@ -23,18 +22,29 @@ def login(page, live_server, username, password):
 def test_uploaded_files_show_live_status_until_the_worker_finishes(
     worker, live_server, page, screenshot, django_user_model
 ):
-    django_user_model.objects.create_user("finance", password="pw-finance-1",
-                                          is_staff=True, is_superuser=True)
+    django_user_model.objects.create_user(
+        "finance", password="pw-finance-1", is_staff=True, is_superuser=True
+    )
     login(page, live_server, "finance", "pw-finance-1")
     good = SAMPLES / "fixtures" / "000_2abe3100919c2127.docx"
     bad = SAMPLES / "000_2abe3100919c2127.txt"
     broken_name = "broken.pdf"
-    page.set_input_files("#upload-form input[type=file]", [
-        {"name": good.name, "mimeType": "application/octet-stream", "buffer": good.read_bytes()},
-        {"name": bad.name, "mimeType": "text/plain", "buffer": bad.read_bytes()},
-        {"name": broken_name, "mimeType": "application/pdf",
-         "buffer": b"%PDF-1.4\n" + b"\x00bad" * 400},
-    ])
+    page.set_input_files(
+        "#upload-form input[type=file]",
+        [
+            {
+                "name": good.name,
+                "mimeType": "application/octet-stream",
+                "buffer": good.read_bytes(),
+            },
+            {"name": bad.name, "mimeType": "text/plain", "buffer": bad.read_bytes()},
+            {
+                "name": broken_name,
+                "mimeType": "application/pdf",
+                "buffer": b"%PDF-1.4\n" + b"\x00bad" * 400,
+            },
+        ],
+    )
     rows = page.locator("#upload-results li.upload-row")
     rows.nth(2).wait_for()
     assert rows.count() == 3

@@ -34,8 +34,10 @@ def test_the_treemap_nests_class_item_and_subitem_with_the_documents_amounts():
 
 
 def test_a_parent_smaller_than_its_children_is_drawn_by_its_children_and_flagged():
-    items = [{"code": "208", "name": "社会保障和就业支出", "total": 10},
-             {"code": "20801", "name": "人力资源和社会保障管理事务", "total": 12}]
+    items = [
+        {"code": "208", "name": "社会保障和就业支出", "total": 10},
+        {"code": "20801", "name": "人力资源和社会保障管理事务", "total": 12},
+    ]
     trace = charts.functional_treemap(items, root_label="x").data[0]
     index = list(trace.ids).index("208")
     assert trace.values[index] == 12 and trace.customdata[index][0] == 10
@@ -50,10 +52,13 @@ def test_a_general_budget_item_without_its_parent_hangs_under_the_nearest_presen
 
 
 def test_three_public_bars_stack_the_components_per_year():
-    rows = [{"label": "2023预算", "vehicle_operation": Decimal("7"), "reception": Decimal("4")},
-            {"label": "2024预算", "vehicle_operation": Decimal("7.3"), "reception": Decimal("4.2")}]
-    fig = charts.three_public_over_years(rows, components={"vehicle_operation": "运行",
-                                                           "reception": "接待"})
+    rows = [
+        {"label": "2023预算", "vehicle_operation": Decimal("7"), "reception": Decimal("4")},
+        {"label": "2024预算", "vehicle_operation": Decimal("7.3"), "reception": Decimal("4.2")},
+    ]
+    fig = charts.three_public_over_years(
+        rows, components={"vehicle_operation": "运行", "reception": "接待"}
+    )
     assert [t.name for t in fig.data] == ["运行", "接待"]
     assert list(fig.data[1].y) == [4.0, 4.2]
     assert fig.layout.barmode == "stack"
@@ -72,12 +77,14 @@ def test_execution_rate_is_final_over_budget():
     assert charts.rate(Decimal("90"), Decimal("100")) == Decimal("0.9")
     assert charts.rate(Decimal("90"), Decimal("0")) is None
     assert charts.rate(None, Decimal("100")) is None
-    fig = charts.execution_rate([{"code": "208", "name": "x", "budget": 100, "final": 110,
-                                  "rate": Decimal("1.1")}])
+    fig = charts.execution_rate(
+        [{"code": "208", "name": "x", "budget": 100, "final": 110, "rate": Decimal("1.1")}]
+    )
     assert fig.data[0].x[0] == pytest.approx(110.0)
 
 
 def test_basic_project_split_uses_the_two_totals():
-    fig = charts.basic_project_split(Decimal("1043.32"), Decimal("1310.88"),
-                                     labels=("基本支出", "项目支出"))
+    fig = charts.basic_project_split(
+        Decimal("1043.32"), Decimal("1310.88"), labels=("基本支出", "项目支出")
+    )
     assert list(fig.data[0].values) == [1043.32, 1310.88]

@@ -34,24 +34,43 @@ def world():
     a = make_department("甲市人力资源和社会保障局", region=a_city)
     b = make_department("乙市人力资源和社会保障局", region=b_city)
     c = make_department("丙市人力资源和社会保障局", region=sichuan)
-    publish(make_disclosure(a, fiscal_year=2019, totals={"expenditure_total": "800"},
-                            items=[("208", "社会保障和就业支出", "500"),
-                                   ("2080101", "行政运行", "400")]))
-    publish(make_disclosure(a, fiscal_year=2020, totals={"expenditure_total": "1000"},
-                            items=[("208", "社会保障和就业支出", "600"),
-                                   ("210", "卫生健康支出", "400"),
-                                   ("2080101", "行政运行", "500")]))
-    publish(make_disclosure(b, fiscal_year=2020, totals={"expenditure_total": "2000"},
-                            items=[("208", "社会保障和就业支出", "1500"),
-                                   ("221", "住房保障支出", "500")]), errors=True)
-    publish(make_disclosure(c, fiscal_year=2020, kind="final",
-                            totals={"expenditure_total": "300"}))
+    publish(
+        make_disclosure(
+            a,
+            fiscal_year=2019,
+            totals={"expenditure_total": "800"},
+            items=[("208", "社会保障和就业支出", "500"), ("2080101", "行政运行", "400")],
+        )
+    )
+    publish(
+        make_disclosure(
+            a,
+            fiscal_year=2020,
+            totals={"expenditure_total": "1000"},
+            items=[
+                ("208", "社会保障和就业支出", "600"),
+                ("210", "卫生健康支出", "400"),
+                ("2080101", "行政运行", "500"),
+            ],
+        )
+    )
+    publish(
+        make_disclosure(
+            b,
+            fiscal_year=2020,
+            totals={"expenditure_total": "2000"},
+            items=[("208", "社会保障和就业支出", "1500"), ("221", "住房保障支出", "500")],
+        ),
+        errors=True,
+    )
+    publish(make_disclosure(c, fiscal_year=2020, kind="final", totals={"expenditure_total": "300"}))
     return {"a": a, "b": b, "c": c, "province": sichuan}
 
 
 def run(**params):
-    form = ComparisonForm({"kind": "budget", "year": "2020", "normalisation": "amount",
-                           "level": "1", **params})
+    form = ComparisonForm(
+        {"kind": "budget", "year": "2020", "normalisation": "amount", "level": "1", **params}
+    )
     assert form.is_valid(), form.errors
     return {r.department.name: r for r in compare(form.cleaned_data).rows}
 
@@ -97,8 +116,15 @@ def test_inconsistent_disclosures_are_flagged(world):
 
 
 def test_structure_shares_sum_to_100_per_department(world):
-    form = ComparisonForm({"kind": "budget", "year": "2020", "normalisation": "amount",
-                           "measure": "totals.expenditure_total", "level": "1"})
+    form = ComparisonForm(
+        {
+            "kind": "budget",
+            "year": "2020",
+            "normalisation": "amount",
+            "measure": "totals.expenditure_total",
+            "level": "1",
+        }
+    )
     assert form.is_valid()
     structure = compare(form.cleaned_data).structure
     assert structure["codes"] == ["208", "210", "221"]
@@ -107,8 +133,13 @@ def test_structure_shares_sum_to_100_per_department(world):
 
 
 def test_the_page_state_lives_in_the_url_and_exports(client, world):
-    params = {"kind": "budget", "year": "2020", "code": "208", "normalisation": "share",
-              "level": "1"}
+    params = {
+        "kind": "budget",
+        "year": "2020",
+        "code": "208",
+        "normalisation": "share",
+        "level": "1",
+    }
     page = client.get(reverse("comparisons:comparison"), params).content.decode()
     assert 'id="ranked"' in page and world["a"].name in page and "60.00" in page
     assert 'id="heatmap"' in page
@@ -120,14 +151,20 @@ def test_the_page_state_lives_in_the_url_and_exports(client, world):
 
 
 def test_the_api_returns_the_same_rows_as_the_table(client, world):
-    body = client.get("/api/comparisons", {"kind": "budget", "year": "2020", "code": "208",
-                                           "normalisation": "share"}).json()
+    body = client.get(
+        "/api/comparisons",
+        {"kind": "budget", "year": "2020", "code": "208", "normalisation": "share"},
+    ).json()
     assert [(r["department"], r["normalised"]) for r in body["rows"][:2]] == [
-        (world["b"].name, 75.0), (world["a"].name, 60.0)]
+        (world["b"].name, 75.0),
+        (world["a"].name, 60.0),
+    ]
     assert client.get("/api/comparisons", {"year": "20x"}).status_code == 400
 
 
 def test_bad_form_input_is_reported(client):
-    page = client.get(reverse("comparisons:comparison"), {"code": "20", "kind": "budget",
-                                                          "normalisation": "amount"})
+    page = client.get(
+        reverse("comparisons:comparison"),
+        {"code": "20", "kind": "budget", "normalisation": "amount"},
+    )
     assert "3、5 或 7 位数字" in page.content.decode()

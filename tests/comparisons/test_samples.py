@@ -22,8 +22,12 @@ from disclosures.models import Disclosure
 pytestmark = pytest.mark.django_db(transaction=True)
 
 NANCHONG, BAZHONG, QUYANG, GAOXIN, NANAN = (
-    "南充市人力资源和社会保障局", "巴中市人力资源和社会保障局", "曲阳县人力资源和社会保障局",
-    "高新区人力资源和社会保障局", "重庆市南岸区人力资源和社会保障局")
+    "南充市人力资源和社会保障局",
+    "巴中市人力资源和社会保障局",
+    "曲阳县人力资源和社会保障局",
+    "高新区人力资源和社会保障局",
+    "重庆市南岸区人力资源和社会保障局",
+)
 
 
 @pytest.fixture
@@ -65,14 +69,12 @@ def test_208_as_a_share_of_the_departments_total(samples):
 def test_per_resident_is_marked_when_population_is_missing(samples):
     from disclosures.models import Region
 
-    result = rows(kind="budget", measure="totals.expenditure_total",
-                  normalisation="per_capita")
+    result = rows(kind="budget", measure="totals.expenditure_total", normalisation="per_capita")
     assert all(r.normalised is None for r in result.values())
     nanchong = Region.objects.get(name="南充市")
     nanchong.population = 5_600_000
     nanchong.save()
-    result = rows(kind="budget", measure="totals.expenditure_total",
-                  normalisation="per_capita")
+    result = rows(kind="budget", measure="totals.expenditure_total", normalisation="per_capita")
     # 2354.20 万元 / 5.6 million residents = 4.20 元 per resident
     assert result[NANCHONG].normalised.quantize(Decimal("0.01")) == Decimal("4.20")
 
@@ -88,12 +90,22 @@ EXPECTED_COMPLETENESS = {
     # label → state per sample, read off each document's table titles and statements
     # 004: titles at lines 101-367; no separate 国有资本经营 table or statement (the money
     # appears only as a column of the 财政拨款收支总表)
-    NANAN: {"收支总表": "present", "收入总表": "present", "支出总表": "present",
-            "财政拨款收支总表": "present", "一般公共预算支出表": "present",
-            "一般公共预算基本支出表": "present", "三公经费表": "present",
-            "政府性基金表": "present", "国有资本经营表": "missing", "政府采购": "present",
-            "绩效目标": "present", "名词解释": "present", "机关运行经费": "present",
-            "国有资产": "present"},  # line 81: （四）国有资产占有使用情况
+    NANAN: {
+        "收支总表": "present",
+        "收入总表": "present",
+        "支出总表": "present",
+        "财政拨款收支总表": "present",
+        "一般公共预算支出表": "present",
+        "一般公共预算基本支出表": "present",
+        "三公经费表": "present",
+        "政府性基金表": "present",
+        "国有资本经营表": "missing",
+        "政府采购": "present",
+        "绩效目标": "present",
+        "名词解释": "present",
+        "机关运行经费": "present",
+        "国有资产": "present",
+    },  # line 81: （四）国有资产占有使用情况
 }
 
 

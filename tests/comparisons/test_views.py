@@ -16,8 +16,12 @@ from ..factories import make_department, make_disclosure, make_region
 
 pytestmark = pytest.mark.django_db
 
-ITEMS = [("208", "社会保障和就业支出", "300"), ("20801", "人力资源和社会保障管理事务", "300"),
-         ("2080101", "行政运行", "200"), ("2080102", "一般行政管理事务", "100")]
+ITEMS = [
+    ("208", "社会保障和就业支出", "300"),
+    ("20801", "人力资源和社会保障管理事务", "300"),
+    ("2080101", "行政运行", "200"),
+    ("2080102", "一般行政管理事务", "100"),
+]
 
 
 @pytest.fixture
@@ -32,11 +36,13 @@ def publish(d):
     return d
 
 
-def test_the_department_page_shows_headline_change_and_drilldown(client, dept,
-                                                                 django_assert_max_num_queries):
+def test_the_department_page_shows_headline_change_and_drilldown(
+    client, dept, django_assert_max_num_queries
+):
     publish(make_disclosure(dept, fiscal_year=2019, totals={"expenditure_total": "250"}))
-    publish(make_disclosure(dept, fiscal_year=2020, totals={"expenditure_total": "300"},
-                            items=ITEMS))
+    publish(
+        make_disclosure(dept, fiscal_year=2020, totals={"expenditure_total": "300"}, items=ITEMS)
+    )
     with django_assert_max_num_queries(20):
         response = client.get(reverse("comparisons:department_detail", args=[dept.pk]))
     page = response.content.decode()
@@ -47,8 +53,7 @@ def test_the_department_page_shows_headline_change_and_drilldown(client, dept,
 
 def test_unpublished_and_superseded_disclosures_are_not_public(client, dept):
     make_disclosure(dept, totals={"expenditure_total": "999"})
-    assert client.get(reverse("comparisons:department_detail",
-                              args=[dept.pk])).status_code == 404
+    assert client.get(reverse("comparisons:department_detail", args=[dept.pk])).status_code == 404
     old = publish(make_disclosure(dept, totals={"expenditure_total": "111"}))
     new = publish(make_disclosure(dept, totals={"expenditure_total": "222"}))
     old.superseded_by, old.status = new, Status.SUPERSEDED
@@ -59,20 +64,35 @@ def test_unpublished_and_superseded_disclosures_are_not_public(client, dept):
 
 
 def test_budget_vs_final_gives_the_execution_rate(client, dept):
-    publish(make_disclosure(dept, kind="budget", totals={"expenditure_total": "400"},
-                            items=[("208", "社会保障和就业支出", "400")]))
-    publish(make_disclosure(dept, kind="final", totals={"expenditure_total": "380"},
-                            items=[("208", "社会保障和就业支出", "380")]))
-    page = client.get(reverse("comparisons:department_detail", args=[dept.pk]),
-                      {"year": 2020, "kind": "final"}).content.decode()
+    publish(
+        make_disclosure(
+            dept,
+            kind="budget",
+            totals={"expenditure_total": "400"},
+            items=[("208", "社会保障和就业支出", "400")],
+        )
+    )
+    publish(
+        make_disclosure(
+            dept,
+            kind="final",
+            totals={"expenditure_total": "380"},
+            items=[("208", "社会保障和就业支出", "380")],
+        )
+    )
+    page = client.get(
+        reverse("comparisons:department_detail", args=[dept.pk]), {"year": 2020, "kind": "final"}
+    ).content.decode()
     assert 'id="execution"' in page and "95.0%" in page
 
 
 @pytest.mark.parametrize("fmt", ["csv", "xlsx"])
 def test_line_items_export(client, dept, fmt):
     d = publish(make_disclosure(dept, items=ITEMS))
-    response = client.get(reverse("comparisons:department_detail", args=[dept.pk]),
-                          {"year": d.fiscal_year, "kind": d.kind, "_export": fmt})
+    response = client.get(
+        reverse("comparisons:department_detail", args=[dept.pk]),
+        {"year": d.fiscal_year, "kind": d.kind, "_export": fmt},
+    )
     assert response.status_code == 200
     body = b"".join(response.streaming_content) if response.streaming else response.content
     if fmt == "csv":
@@ -83,18 +103,22 @@ def test_line_items_export(client, dept, fmt):
         assert body[:2] == b"PK"
 
 
-@pytest.mark.parametrize("column", [c for c, col in LineItemTable.base_columns.items()
-                                    if col.orderable is not False])
+@pytest.mark.parametrize(
+    "column", [c for c, col in LineItemTable.base_columns.items() if col.orderable is not False]
+)
 @pytest.mark.parametrize("direction", ["", "-"])
 def test_every_column_of_the_line_item_table_sorts(client, dept, column, direction):
     d = publish(make_disclosure(dept, items=ITEMS))
-    response = client.get(reverse("comparisons:department_detail", args=[dept.pk]),
-                          {"items-sort": direction + column})
+    response = client.get(
+        reverse("comparisons:department_detail", args=[dept.pk]), {"items-sort": direction + column}
+    )
     assert response.status_code == 200
     table = response.context["table"]
     values = [getattr(r.record, column) for r in table.rows]
-    want = [getattr(i, column) for i in LineItem.objects.filter(disclosure=d)
-            .order_by(direction + column, "pk")]
+    want = [
+        getattr(i, column)
+        for i in LineItem.objects.filter(disclosure=d).order_by(direction + column, "pk")
+    ]
     assert values == want
 
 
@@ -111,8 +135,9 @@ def test_classification_pages_list_spenders(client, dept):
     publish(make_disclosure(dept, items=ITEMS))
     index = client.get(reverse("comparisons:classification_index")).content.decode()
     assert "2080101" in index
-    page = client.get(reverse("comparisons:classification_detail",
-                              args=["2080101"])).content.decode()
+    page = client.get(
+        reverse("comparisons:classification_detail", args=["2080101"])
+    ).content.decode()
     assert dept.name in page and "200.00" in page
 
 
@@ -124,8 +149,9 @@ def test_home_search_finds_by_city_and_category(client, dept):
 
 
 @pytest.mark.parametrize("n_departments", [1, 6])
-def test_no_public_page_grows_its_query_count_with_the_data(client, n_departments,
-                                                            django_assert_max_num_queries):
+def test_no_public_page_grows_its_query_count_with_the_data(
+    client, n_departments, django_assert_max_num_queries
+):
     """Every public page and API list runs a bounded number of queries (no N+1)."""
     province = make_region("四川省", level="province", code="510000")
     city = make_region("南充市", parent=province, code="511300")
@@ -133,16 +159,27 @@ def test_no_public_page_grows_its_query_count_with_the_data(client, n_department
     for i in range(n_departments):
         dept = make_department(f"南充市第{i}局", region=city)
         for year in (2019, 2020):
-            publish(make_disclosure(dept, fiscal_year=year, items=ITEMS,
-                                    totals={"expenditure_total": "300"}))
+            publish(
+                make_disclosure(
+                    dept, fiscal_year=year, items=ITEMS, totals={"expenditure_total": "300"}
+                )
+            )
         depts.append(dept)
     d = depts[0].disclosures.first()
-    pages = ["/", "/?q=南充", f"/departments/{depts[0].pk}/", f"/regions/{province.pk}/",
-             "/classification/", "/classification/2080101/",
-             "/compare/?kind=budget&year=latest&code=208&normalisation=share&level=1",
-             "/completeness/", "/api/departments", f"/api/disclosures/{d.pk}",
-             f"/api/departments/{depts[0].pk}/disclosures",
-             "/api/comparisons?code=208&normalisation=yoy"]
+    pages = [
+        "/",
+        "/?q=南充",
+        f"/departments/{depts[0].pk}/",
+        f"/regions/{province.pk}/",
+        "/classification/",
+        "/classification/2080101/",
+        "/compare/?kind=budget&year=latest&code=208&normalisation=share&level=1",
+        "/completeness/",
+        "/api/departments",
+        f"/api/disclosures/{d.pk}",
+        f"/api/departments/{depts[0].pk}/disclosures",
+        "/api/comparisons?code=208&normalisation=yoy",
+    ]
     for url in pages:
         with django_assert_max_num_queries(16):
             assert client.get(url).status_code == 200, url

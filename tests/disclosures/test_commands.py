@@ -17,10 +17,19 @@ from ..conftest import REPO, SAMPLES, expected, sample_ids
 
 
 def run_cli(*args: str) -> subprocess.CompletedProcess:
-    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings.local",
-           "DATABASE_URL": "sqlite:///:memory:"}
-    return subprocess.run([sys.executable, "manage.py", *args], cwd=REPO, env=env,
-                          capture_output=True, text=True, timeout=120)
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "config.settings.local",
+        "DATABASE_URL": "sqlite:///:memory:",
+    }
+    return subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=REPO,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
 
 
 def test_parse_disclosure_prints_only_the_json_object():
@@ -84,7 +93,8 @@ def test_load_reference_loads_the_gazetteer_and_dictionary_and_can_run_twice():
     assert ClassificationCode.objects.get(system="functional", code="2080101").level == 3
     n_codes = ClassificationCode.objects.count()
     assert n_codes == len(list(classification.iter_functional())) + len(
-        list(classification.iter_economic()))
+        list(classification.iter_economic())
+    )
     call_command("load_reference")
     assert Region.objects.count() == len(divisions)
     assert ClassificationCode.objects.count() == n_codes

@@ -40,8 +40,13 @@ def reparse(row, capture, result=None, monkeypatch=None):
 
 def test_a_correction_records_who_when_old_new_and_why(parsed_sample, staff_user):
     before = parsed_sample.figures.get(group="totals", key="grand_total").value
-    c = services.correct(parsed_sample, "totals.grand_total", "2,400.5",
-                         reason="表三与表一不一致，以表一为准", user=staff_user)
+    c = services.correct(
+        parsed_sample,
+        "totals.grand_total",
+        "2,400.5",
+        reason="表三与表一不一致，以表一为准",
+        user=staff_user,
+    )
     figure = parsed_sample.figures.get(group="totals", key="grand_total")
     assert figure.value == Decimal("2400.5") and figure.origin == Origin.CORRECTED
     assert c.old_value == services._amount(before) and c.new_value == "2400.5"
@@ -49,14 +54,18 @@ def test_a_correction_records_who_when_old_new_and_why(parsed_sample, staff_user
     assert c.parser_value == services._amount(before)
 
 
-@pytest.mark.parametrize("field,value,message", [
-    ("totals.grand_total", "abc", "不是有效的金额"),
-    ("meta.fiscal_year", "20x0", "年度"),
-    ("meta.kind", "draft", "预算或决算"),
-    ("nonsense.field", "1", "无法识别"),
-])
-def test_bad_input_is_rejected_and_nothing_changes(parsed_sample, staff_user, field, value,
-                                                   message):
+@pytest.mark.parametrize(
+    "field,value,message",
+    [
+        ("totals.grand_total", "abc", "不是有效的金额"),
+        ("meta.fiscal_year", "20x0", "年度"),
+        ("meta.kind", "draft", "预算或决算"),
+        ("nonsense.field", "1", "无法识别"),
+    ],
+)
+def test_bad_input_is_rejected_and_nothing_changes(
+    parsed_sample, staff_user, field, value, message
+):
     with pytest.raises(services.CorrectionRejected, match=message):
         services.correct(parsed_sample, field, value, reason="x", user=staff_user)
     assert Correction.objects.count() == 0
@@ -67,19 +76,30 @@ def test_a_reason_is_required(parsed_sample, staff_user):
         services.correct(parsed_sample, "totals.grand_total", "1", reason="  ", user=staff_user)
 
 
-def test_corrections_survive_a_reparse(parsed_sample, staff_user,
-                                       django_capture_on_commit_callbacks):
+def test_corrections_survive_a_reparse(
+    parsed_sample, staff_user, django_capture_on_commit_callbacks
+):
     row = parsed_sample
     services.correct(row, "totals.grand_total", "9999", reason="r1", user=staff_user)
     services.correct(row, "meta.fiscal_year", "2021", reason="r2", user=staff_user)
-    services.correct(row, "functional.department.2080101",
-                     {"code": "2080101", "name": "行政运行", "total": "800", "basic": "800",
-                      "project": ""}, reason="r3", user=staff_user)
-    services.correct(row, "functional.department.2080105", None, reason="r4",
-                     user=staff_user, action="remove")
-    services.correct(row, "functional.general_budget.new",
-                     {"code": "2080199", "name": "其他人力资源和社会保障管理事务支出",
-                      "total": "1.5"}, reason="r5", user=staff_user, action="add")
+    services.correct(
+        row,
+        "functional.department.2080101",
+        {"code": "2080101", "name": "行政运行", "total": "800", "basic": "800", "project": ""},
+        reason="r3",
+        user=staff_user,
+    )
+    services.correct(
+        row, "functional.department.2080105", None, reason="r4", user=staff_user, action="remove"
+    )
+    services.correct(
+        row,
+        "functional.general_budget.new",
+        {"code": "2080199", "name": "其他人力资源和社会保障管理事务支出", "total": "1.5"},
+        reason="r5",
+        user=staff_user,
+        action="add",
+    )
     row = reparse(row, django_capture_on_commit_callbacks)
     assert row.attempts == 2
     assert row.figures.get(group="totals", key="grand_total").value == Decimal("9999")
@@ -94,14 +114,18 @@ def test_corrections_survive_a_reparse(parsed_sample, staff_user,
 
 
 def test_a_reparse_that_reads_something_else_shows_a_conflict_and_keeps_the_correction(
-    parsed_sample, staff_user, staff_client, monkeypatch, django_capture_on_commit_callbacks,
-    sample_bytes
+    parsed_sample,
+    staff_user,
+    staff_client,
+    monkeypatch,
+    django_capture_on_commit_callbacks,
+    sample_bytes,
 ):
-    services.correct(parsed_sample, "totals.grand_total", "2354.20", reason="checked",
-                     user=staff_user)
+    services.correct(
+        parsed_sample, "totals.grand_total", "2354.20", reason="checked", user=staff_user
+    )
     fresh = parsing.parse(sample_bytes(SAMPLE), f"{SAMPLE}.txt")
-    changed = dataclasses.replace(fresh, totals={**fresh.totals,
-                                                 "grand_total": Decimal("2360")})
+    changed = dataclasses.replace(fresh, totals={**fresh.totals, "grand_total": Decimal("2360")})
     row = reparse(parsed_sample, django_capture_on_commit_callbacks, changed, monkeypatch)
     correction = row.corrections.get()
     assert correction.conflict == "2360"
@@ -111,20 +135,34 @@ def test_a_reparse_that_reads_something_else_shows_a_conflict_and_keeps_the_corr
 
 
 def test_checks_rerun_after_each_edit(staff_user):
-    d = make_disclosure(make_department(), items=[
-        ("208", "社会保障和就业支出", "100"), ("20801", "人力资源和社会保障管理事务", "100"),
-        ("2080101", "行政运行", "60"), ("2080102", "一般行政管理事务", "40")])
+    d = make_disclosure(
+        make_department(),
+        items=[
+            ("208", "社会保障和就业支出", "100"),
+            ("20801", "人力资源和社会保障管理事务", "100"),
+            ("2080101", "行政运行", "60"),
+            ("2080102", "一般行政管理事务", "40"),
+        ],
+    )
     services.rerun_checks(d)
     assert not d.checks.filter(severity__in=["error", "warning"]).exists()
-    services.correct(d, "functional.department.2080102",
-                     {"code": "2080102", "name": "一般行政管理事务", "total": "45"},
-                     reason="typo", user=staff_user)
+    services.correct(
+        d,
+        "functional.department.2080102",
+        {"code": "2080102", "name": "一般行政管理事务", "total": "45"},
+        reason="typo",
+        user=staff_user,
+    )
     broken = list(d.checks.filter(severity__in=["error", "warning"]))
     assert broken, "a parent that no longer equals its children must be reported"
     assert any("functional.department" in c.path for c in broken)
-    services.correct(d, "functional.department.2080102",
-                     {"code": "2080102", "name": "一般行政管理事务", "total": "40"},
-                     reason="undo", user=staff_user)
+    services.correct(
+        d,
+        "functional.department.2080102",
+        {"code": "2080102", "name": "一般行政管理事务", "total": "40"},
+        reason="undo",
+        user=staff_user,
+    )
     assert not d.checks.filter(severity__in=["error", "warning"]).exists()
 
 
@@ -160,19 +198,20 @@ def test_reparsing_published_data_waits_for_an_admin_to_confirm_the_changes(
     parsed_sample, staff_user, monkeypatch, django_capture_on_commit_callbacks, sample_bytes
 ):
     services.publish(parsed_sample, user=staff_user, acknowledge_errors=True)
-    services.correct(parsed_sample, "totals.income_total", "1454.30", reason="r",
-                     user=staff_user)
+    services.correct(parsed_sample, "totals.income_total", "1454.30", reason="r", user=staff_user)
     fresh = parsing.parse(sample_bytes(SAMPLE), f"{SAMPLE}.txt")
-    changed = dataclasses.replace(fresh, totals={**fresh.totals,
-                                                 "grand_total": Decimal("2400"),
-                                                 "income_total": Decimal("1500")})
+    changed = dataclasses.replace(
+        fresh,
+        totals={**fresh.totals, "grand_total": Decimal("2400"), "income_total": Decimal("1500")},
+    )
     row = reparse(parsed_sample, django_capture_on_commit_callbacks, changed, monkeypatch)
     assert row.status == Status.PUBLISHED and row.pending_result is not None
     # Nothing public changed yet.
     assert row.figures.get(key="grand_total").value == Decimal(str(fresh.totals["grand_total"]))
     changes = {c.field: c for c in services.pending_changes(row)}
-    assert changes["totals.grand_total"].new == "2400" and not changes[
-        "totals.grand_total"].corrected
+    assert (
+        changes["totals.grand_total"].new == "2400" and not changes["totals.grand_total"].corrected
+    )
     assert changes["totals.income_total"].corrected  # the person's value will stay
     services.apply_pending(row)
     row.refresh_from_db()
@@ -185,8 +224,9 @@ def test_reparsing_published_data_waits_for_an_admin_to_confirm_the_changes(
 def test_the_review_screen_shows_values_sources_checks_and_history(
     parsed_sample, staff_user, staff_client
 ):
-    services.correct(parsed_sample, "three_public.reception", "2.5", reason="见第12页说明",
-                     user=staff_user)
+    services.correct(
+        parsed_sample, "three_public.reception", "2.5", reason="见第12页说明", user=staff_user
+    )
     page = staff_client.get(parsed_sample.get_absolute_url()).content.decode()
     figure = parsed_sample.figures.get(group="totals", key="grand_total")
     assert figure.source_text[:30] in page

@@ -15,8 +15,15 @@ from ..factories import make_department, make_disclosure, make_region
 
 pytestmark = pytest.mark.django_db
 
-ROLES = ["anonymous", "plain", "uploader_in", "uploader_out", "reviewer_in", "reviewer_out",
-         "admin"]
+ROLES = [
+    "anonymous",
+    "plain",
+    "uploader_in",
+    "uploader_out",
+    "reviewer_in",
+    "reviewer_out",
+    "admin",
+]
 
 
 @pytest.fixture
@@ -33,8 +40,8 @@ def world(django_user_model):
     users = {}
     for name in ROLES[1:]:
         users[name] = django_user_model.objects.create_user(
-            name, password=f"pw-{name}-123", is_superuser=name == "admin",
-            is_staff=name == "admin")
+            name, password=f"pw-{name}-123", is_superuser=name == "admin", is_staff=name == "admin"
+        )
 
     def scope(user, role, departments=(), regions=()):
         s = StaffScope.objects.create(user=user, role=role)
@@ -60,8 +67,9 @@ def upload_list(client, w):
 
 def upload(client, w):
     f = SimpleUploadedFile("x.txt", "部门预算 2020年 单位：万元\n收入总计\t1\n".encode())
-    return client.post(reverse("disclosures:disclosure_upload"), {"files": [f]},
-                       HTTP_ACCEPT="application/json")
+    return client.post(
+        reverse("disclosures:disclosure_upload"), {"files": [f]}, HTTP_ACCEPT="application/json"
+    )
 
 
 def review(client, w):
@@ -69,14 +77,16 @@ def review(client, w):
 
 
 def correct(client, w):
-    return client.post(reverse("disclosures:disclosure_correct", args=[w["target"].pk]),
-                       {"field": "totals.expenditure_total", "value": "123.45",
-                        "reason": "表格与合计不符"})
+    return client.post(
+        reverse("disclosures:disclosure_correct", args=[w["target"].pk]),
+        {"field": "totals.expenditure_total", "value": "123.45", "reason": "表格与合计不符"},
+    )
 
 
 def publish(client, w):
-    return client.post(reverse("disclosures:disclosure_publish", args=[w["target"].pk]),
-                       {"decision": "publish"})
+    return client.post(
+        reverse("disclosures:disclosure_publish", args=[w["target"].pk]), {"decision": "publish"}
+    )
 
 
 def reparse(client, w):
@@ -84,8 +94,10 @@ def reparse(client, w):
 
 
 def apply_reparse(client, w):
-    return client.post(reverse("disclosures:disclosure_apply_reparse", args=[w["target"].pk]),
-                       {"decision": "discard"})
+    return client.post(
+        reverse("disclosures:disclosure_apply_reparse", args=[w["target"].pk]),
+        {"decision": "discard"},
+    )
 
 
 def download(client, w):
@@ -149,15 +161,14 @@ def test_the_upload_list_only_shows_what_the_role_may_see(client, world, role):
     assert sees_other == (role in {"uploader_out", "reviewer_out", "admin"})
 
 
-def test_an_uploader_sees_their_own_upload_even_before_its_department_is_known(
-    client, world
-):
+def test_an_uploader_sees_their_own_upload_even_before_its_department_is_known(client, world):
     user = world["users"]["uploader_out"]
     mine = make_disclosure(None, uploaded_by=user)
     client.force_login(user)
     assert client.get(reverse("disclosures:disclosure_detail", args=[mine.pk])).status_code == 200
-    status = client.get(reverse("disclosures:disclosure_status"),
-                        {"ids": f"{mine.pk},{world['target'].pk}"}).json()
+    status = client.get(
+        reverse("disclosures:disclosure_status"), {"ids": f"{mine.pk},{world['target'].pk}"}
+    ).json()
     assert [r["id"] for r in status["results"]] == [mine.pk]
 
 

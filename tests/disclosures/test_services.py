@@ -48,8 +48,9 @@ def test_it_stores_the_file_then_parses_it_after_commit(
     grand = Figure.objects.get(disclosure=row, group="totals", key="grand_total")
     assert grand.value == Decimal(str(want["totals"]["grand_total"]))
     assert grand.source_text  # every figure keeps where it came from
-    codes = list(LineItem.objects.filter(disclosure=row, scope="department")
-                 .values_list("code", flat=True))
+    codes = list(
+        LineItem.objects.filter(disclosure=row, scope="department").values_list("code", flat=True)
+    )
     assert codes == [i["code"] for i in want["functional"]["department"]]
     assert row.parse_result["schema"] == "disclosure/1"
     assert row.department.region.name == want["region"]["city"]
@@ -82,9 +83,7 @@ def test_it_rejects_an_oversized_upload(settings):
     assert Disclosure.objects.count() == 0
 
 
-def test_a_corrupt_pdf_fails_in_plain_words_and_keeps_the_file(
-    django_capture_on_commit_callbacks
-):
+def test_a_corrupt_pdf_fails_in_plain_words_and_keeps_the_file(django_capture_on_commit_callbacks):
     data = b"%PDF-1.7\n" + b"\x00garbage" * 200
     row = upload(data, "broken.pdf", django_capture_on_commit_callbacks)
     assert row.status == Status.FAILED
@@ -164,13 +163,15 @@ def test_the_sweep_requeues_stuck_rows_and_gives_up_after_max_attempts(
     with django_capture_on_commit_callbacks(execute=False):
         stuck = services.ingest_upload(io.BytesIO(sample_bytes(SAMPLE)), "000.txt").disclosure
         worn = services.ingest_upload(
-            io.BytesIO(sample_bytes("001_47407c9cebf157a2")), "001.txt").disclosure
+            io.BytesIO(sample_bytes("001_47407c9cebf157a2")), "001.txt"
+        ).disclosure
     long_ago = timezone.now() - timedelta(hours=2)
-    Disclosure.objects.filter(pk=stuck.pk).update(status=Status.PARSING,
-                                                  parse_started_at=long_ago, attempts=1)
-    Disclosure.objects.filter(pk=worn.pk).update(status=Status.PARSING,
-                                                 parse_started_at=long_ago,
-                                                 attempts=settings.YUJUE_MAX_PARSE_ATTEMPTS)
+    Disclosure.objects.filter(pk=stuck.pk).update(
+        status=Status.PARSING, parse_started_at=long_ago, attempts=1
+    )
+    Disclosure.objects.filter(pk=worn.pk).update(
+        status=Status.PARSING, parse_started_at=long_ago, attempts=settings.YUJUE_MAX_PARSE_ATTEMPTS
+    )
     with django_capture_on_commit_callbacks(execute=True):
         requeued = services.sweep_stuck()
     assert requeued == [stuck.pk]

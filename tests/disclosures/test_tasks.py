@@ -14,7 +14,9 @@ from disclosures.models import Disclosure
 pytestmark = pytest.mark.django_db
 
 
-def test_delay_runs_the_parse_in_process_when_eager(sample_bytes, django_capture_on_commit_callbacks):
+def test_delay_runs_the_parse_in_process_when_eager(
+    sample_bytes, django_capture_on_commit_callbacks
+):
     with django_capture_on_commit_callbacks(execute=False):
         outcome = services.ingest_upload(io.BytesIO(sample_bytes("004_a0aa4bbb27e038c2")), "x.txt")
     tasks.parse_disclosure.delay(outcome.disclosure.pk)
@@ -43,7 +45,8 @@ def test_the_sweep_task_returns_the_requeued_ids(sample_bytes, django_capture_on
     with django_capture_on_commit_callbacks(execute=False):
         outcome = services.ingest_upload(io.BytesIO(sample_bytes("000_2abe3100919c2127")), "a.txt")
     Disclosure.objects.filter(pk=outcome.disclosure.pk).update(
-        queued_at=timezone.now() - timedelta(hours=1))
+        queued_at=timezone.now() - timedelta(hours=1)
+    )
     with django_capture_on_commit_callbacks(execute=True):
         assert tasks.sweep_stuck_disclosures() == [outcome.disclosure.pk]
     assert Disclosure.objects.get(pk=outcome.disclosure.pk).status == Status.NEEDS_REVIEW

@@ -17,8 +17,7 @@ A, B = "000_2abe3100919c2127", "004_a0aa4bbb27e038c2"
 
 
 def files(sample_bytes, *ids):
-    return [SimpleUploadedFile(f"{i}.txt", sample_bytes(i), content_type="text/plain")
-            for i in ids]
+    return [SimpleUploadedFile(f"{i}.txt", sample_bytes(i), content_type="text/plain") for i in ids]
 
 
 def test_anonymous_visitors_are_sent_to_login(client):
@@ -32,8 +31,9 @@ def test_anonymous_visitors_are_sent_to_login(client):
 def test_a_user_without_upload_permission_is_refused(client, django_user_model, sample_bytes):
     user = django_user_model.objects.create_user("viewer", password="pw-viewer-123")
     client.force_login(user)
-    response = client.post(reverse("disclosures:disclosure_upload"),
-                           {"files": files(sample_bytes, A)})
+    response = client.post(
+        reverse("disclosures:disclosure_upload"), {"files": files(sample_bytes, A)}
+    )
     assert response.status_code == 403
     assert Disclosure.objects.count() == 0
 
@@ -44,7 +44,8 @@ def test_several_files_upload_at_once_and_answer_json(
     with django_capture_on_commit_callbacks(execute=True):
         response = staff_client.post(
             reverse("disclosures:disclosure_upload"),
-            {"files": files(sample_bytes, A, B)}, HTTP_ACCEPT="application/json",
+            {"files": files(sample_bytes, A, B)},
+            HTTP_ACCEPT="application/json",
         )
     assert response.status_code == 200
     results = response.json()["results"]
@@ -52,8 +53,9 @@ def test_several_files_upload_at_once_and_answer_json(
     assert all(r["ok"] and not r["duplicate"] for r in results)
     assert Disclosure.objects.filter(status=Status.NEEDS_REVIEW).count() == 2
 
-    status = staff_client.get(reverse("disclosures:disclosure_status"),
-                              {"ids": ",".join(str(r["id"]) for r in results)}).json()
+    status = staff_client.get(
+        reverse("disclosures:disclosure_status"), {"ids": ",".join(str(r["id"]) for r in results)}
+    ).json()
     by_id = {r["id"]: r for r in status["results"]}
     assert {r["status"] for r in by_id.values()} == {"needs_review"}
     assert all(r["finished"] and r["progress"] == 100 for r in by_id.values())
@@ -63,12 +65,15 @@ def test_a_duplicate_upload_points_to_the_existing_record(
     staff_client, sample_bytes, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks(execute=True):
-        staff_client.post(reverse("disclosures:disclosure_upload"),
-                          {"files": files(sample_bytes, A)})
+        staff_client.post(
+            reverse("disclosures:disclosure_upload"), {"files": files(sample_bytes, A)}
+        )
     first = Disclosure.objects.get()
-    response = staff_client.post(reverse("disclosures:disclosure_upload"),
-                                 {"files": files(sample_bytes, A)},
-                                 HTTP_ACCEPT="application/json")
+    response = staff_client.post(
+        reverse("disclosures:disclosure_upload"),
+        {"files": files(sample_bytes, A)},
+        HTTP_ACCEPT="application/json",
+    )
     row = response.json()["results"][0]
     assert row["duplicate"] is True and row["id"] == first.pk
     assert row["url"] == first.get_absolute_url()
@@ -82,7 +87,8 @@ def test_a_wrong_type_is_reported_per_file_and_the_good_ones_are_kept(
     with django_capture_on_commit_callbacks(execute=True):
         response = staff_client.post(
             reverse("disclosures:disclosure_upload"),
-            {"files": [bad, *files(sample_bytes, A)]}, HTTP_ACCEPT="application/json",
+            {"files": [bad, *files(sample_bytes, A)]},
+            HTTP_ACCEPT="application/json",
         )
     results = response.json()["results"]
     assert results[0]["ok"] is False and "photo.pdf" in results[0]["error"]
@@ -90,13 +96,12 @@ def test_a_wrong_type_is_reported_per_file_and_the_good_ones_are_kept(
     assert Disclosure.objects.count() == 1
 
 
-def test_an_oversized_file_is_refused_with_the_limit_in_the_message(
-    staff_client, settings
-):
+def test_an_oversized_file_is_refused_with_the_limit_in_the_message(staff_client, settings):
     settings.YUJUE_MAX_UPLOAD_MB = 1
     big = SimpleUploadedFile("big.txt", b"x" * (1024 * 1024 + 10))
-    response = staff_client.post(reverse("disclosures:disclosure_upload"), {"files": [big]},
-                                 HTTP_ACCEPT="application/json")
+    response = staff_client.post(
+        reverse("disclosures:disclosure_upload"), {"files": [big]}, HTTP_ACCEPT="application/json"
+    )
     assert response.status_code == 400
     assert "1 MB" in response.json()["errors"][0]
     assert Disclosure.objects.count() == 0
@@ -118,8 +123,9 @@ def test_detail_shows_figures_with_their_source_and_publish_makes_it_public(
     staff_client, client, sample_bytes, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks(execute=True):
-        staff_client.post(reverse("disclosures:disclosure_upload"),
-                          {"files": files(sample_bytes, A)})
+        staff_client.post(
+            reverse("disclosures:disclosure_upload"), {"files": files(sample_bytes, A)}
+        )
     row = Disclosure.objects.get()
     page = staff_client.get(row.get_absolute_url()).content.decode()
     grand = row.figures.get(group="totals", key="grand_total")

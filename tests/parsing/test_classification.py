@@ -17,8 +17,9 @@ from disclosures.parsing.classification import (
     normalise_name,
 )
 
-EXPECTED = sorted((Path(__file__).resolve().parents[2] / "disclosures" / "samples" / "expected")
-                  .glob("*.json"))
+EXPECTED = sorted(
+    (Path(__file__).resolve().parents[2] / "disclosures" / "samples" / "expected").glob("*.json")
+)
 
 
 def _items(kind):

@@ -24,7 +24,9 @@ _READER_MODULES = {"docx": "docx", "pdf": "pdf", "xlsx": "xlsx"}
 def _cases() -> list:
     cases = [pytest.param(p, id=p.name) for p in sorted(SAMPLES.glob("*.txt"))]
     for ext in ("docx", "pdf", "xlsx"):
-        cases += [pytest.param(p, id=p.name) for p in sorted((SAMPLES / "fixtures").glob(f"*.{ext}"))]
+        cases += [
+            pytest.param(p, id=p.name) for p in sorted((SAMPLES / "fixtures").glob(f"*.{ext}"))
+        ]
     return cases
 
 
@@ -91,11 +93,16 @@ def test_sample_parses_to_expected_values(path: Path) -> None:
                 for field in ("name", "total", "basic", "project"):
                     if field not in item:
                         continue
-                    ok = (mine[field] == item[field]) if field == "name" else _close(
-                        mine[field], item[field])
+                    ok = (
+                        (mine[field] == item[field])
+                        if field == "name"
+                        else _close(mine[field], item[field])
+                    )
                     if not ok:
-                        problems.append(f"{group}.{scope}.{item['code']}.{field}: "
-                                        f"{mine[field]!r} != {item[field]!r}")
+                        problems.append(
+                            f"{group}.{scope}.{item['code']}.{field}: "
+                            f"{mine[field]!r} != {item[field]!r}"
+                        )
             wanted = {i["code"] for i in items}
             extra = [i for i in have if i["code"] not in wanted]
             if scope in complete:

@@ -53,7 +53,8 @@ def test_ambiguous_names_stay_unknown(text):
 
 def test_context_disambiguates():
     assert locate("朝阳区财政局", context="北京市朝阳区2024年部门预算") == Region(
-        "北京市", "北京市", "朝阳区", "110105")
+        "北京市", "北京市", "朝阳区", "110105"
+    )
     assert locate("朝阳区财政局", context="吉林省长春市朝阳区财政局").city == "长春市"
     assert locate("鼓楼区教育局", context="福州市鼓楼区教育局2023年部门决算").province == "福建省"
 

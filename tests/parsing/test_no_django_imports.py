@@ -21,8 +21,13 @@ print("DJANGO:" + ",".join(bad))
 
 
 def test_importing_and_parsing_leaves_django_unloaded() -> None:
-    done = subprocess.run([sys.executable, "-c", SCRIPT], cwd=REPO, capture_output=True,
-                          text=True, timeout=120,
-                          env={"PYTHONPATH": str(REPO), "PATH": "/usr/bin:/bin"})
+    done = subprocess.run(
+        [sys.executable, "-c", SCRIPT],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={"PYTHONPATH": str(REPO), "PATH": "/usr/bin:/bin"},
+    )
     assert done.returncode == 0, done.stderr
     assert "DJANGO:\n" in done.stdout or done.stdout.strip() == "DJANGO:", done.stdout

@@ -55,8 +55,13 @@ def test_to_wan_rejects_an_unknown_unit() -> None:
 
 @pytest.mark.parametrize(
     ("line", "unit"),
-    [("单位：万元", "万元"), ("金额单位:元", "元"), ("单位： 千元", "千元"),
-     ("来源于:基本支出 单位:万元", "万元"), ("市人力资源和社会保障局", None)],
+    [
+        ("单位：万元", "万元"),
+        ("金额单位:元", "元"),
+        ("单位： 千元", "千元"),
+        ("来源于:基本支出 单位:万元", "万元"),
+        ("市人力资源和社会保障局", None),
+    ],
 )
 def test_detect_unit(line: str, unit: str | None) -> None:
     assert detect_unit(line) == unit
@@ -84,8 +89,9 @@ def test_clean_name_keeps_full_width_brackets_and_drops_spaces() -> None:
 
 
 def test_fiscal_year_votes_prefer_the_title_year() -> None:
-    votes = fiscal_year_votes([("2021年部门预算", 5), ("比2020年预算减少", 1),
-                               ("2021年度预算安排", 1)])
+    votes = fiscal_year_votes(
+        [("2021年部门预算", 5), ("比2020年预算减少", 1), ("2021年度预算安排", 1)]
+    )
     assert votes.most_common(1)[0][0] == 2021
 
 

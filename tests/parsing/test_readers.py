@@ -161,8 +161,9 @@ def test_it_rejects_a_plain_zip() -> None:
 
 
 def test_it_reports_an_encrypted_pdf() -> None:
-    encrypt = (b"<< /Filter /Standard /V 1 /R 2 /O <" + b"11" * 32 + b"> /U <" + b"22" * 32
-               + b"> /P -4 >>")
+    encrypt = (
+        b"<< /Filter /Standard /V 1 /R 2 /O <" + b"11" * 32 + b"> /U <" + b"22" * 32 + b"> /P -4 >>"
+    )
     ident = b"<00112233445566778899aabbccddeeff>"
     data = _pdf(_ONE_PAGE + [encrypt], b"/Encrypt 4 0 R /ID [" + ident + b" " + ident + b"] ")
     with pytest.raises(ParseError, match="文件已加密"):
@@ -220,20 +221,33 @@ def test_it_says_a_hand_made_pdf_without_text_is_a_scan() -> None:
 
 # (sample, cells that must appear together in one table row), from the text dumps.
 KEY_ROWS = {
-    "000": [("2080101", "行政运行", "801.12"), ("收入总计", "2354.2", "支出总计"),
-            ("本年收入合计", "1454.32", "本年支出合计", "2354.2"),
-            ("2210201", "住房公积金", "70.46")],
+    "000": [
+        ("2080101", "行政运行", "801.12"),
+        ("收入总计", "2354.2", "支出总计"),
+        ("本年收入合计", "1454.32", "本年支出合计", "2354.2"),
+        ("2210201", "住房公积金", "70.46"),
+    ],
     "001": [("其中-财政拨款:", "40 万"), ("劳动技能鉴定者满意度", "≥90%以上")],
     "002": [("58.97",), ("资产总额", "555.58")],
-    "003": [("合计", "1382", "357.9351"), ("其中：汽车", "1", "10.4"),
-            # a cell merged across two columns must keep its text whole
-            ("编制部门：人社局", "截止时间：2018年12月31日")],
-    "004": [("一、本年收入", "11,540.71"), ("2080102", "一般行政管理事务", "405.50"),
-            ("国有资本经营预算支出", "259.00")],
+    "003": [
+        ("合计", "1382", "357.9351"),
+        ("其中：汽车", "1", "10.4"),
+        # a cell merged across two columns must keep its text whole
+        ("编制部门：人社局", "截止时间：2018年12月31日"),
+    ],
+    "004": [
+        ("一、本年收入", "11,540.71"),
+        ("2080102", "一般行政管理事务", "405.50"),
+        ("国有资本经营预算支出", "259.00"),
+    ],
 }
 
-CASES = [(stem, path) for stem in KEY_ROWS
-         for path in sorted(FIXTURES.glob(f"{stem}_*")) if path.suffix != ".txt"]
+CASES = [
+    (stem, path)
+    for stem in KEY_ROWS
+    for path in sorted(FIXTURES.glob(f"{stem}_*"))
+    if path.suffix != ".txt"
+]
 
 
 @pytest.mark.parametrize(("stem", "path"), CASES, ids=lambda v: getattr(v, "name", v))
@@ -249,8 +263,11 @@ def test_amounts_sit_under_their_header_in_the_expenditure_table(ext: str) -> No
     # merged cells must not shift 合计 away from its column.
     doc = _read(_fixture("000", ext))
     table, row = _find_row(doc, "2080101", "801.12")
-    header = next(r for r in table.rows if "合计" in r and "基本支出" in r) if any(
-        "基本支出" in r for r in table.rows) else None
+    header = (
+        next(r for r in table.rows if "合计" in r and "基本支出" in r)
+        if any("基本支出" in r for r in table.rows)
+        else None
+    )
     if header is None:  # a PDF page holding only a continuation has no header
         pytest.fail("expenditure table header not found with its rows")
     assert [_norm(c) for c in header[:5]] == ["科目编码", "", "", "项目", ""]
@@ -299,8 +316,10 @@ def test_a_pdf_table_split_across_pages_arrives_as_one_table_per_page_in_order()
 def test_pdf_paragraphs_join_wrapped_lines() -> None:
     doc = _read(_fixture("003", "pdf"))
     texts = [b.text.replace(" ", "") for b in doc.blocks if isinstance(b, Paragraph)]
-    assert "预算支出：人员经费1073.17万元，日常公用经费39.33万元，项目支出8897.43万元，共计10009.93万元。" \
+    assert (
+        "预算支出：人员经费1073.17万元，日常公用经费39.33万元，项目支出8897.43万元，共计10009.93万元。"
         in texts
+    )
 
 
 def test_pdf_punctuation_stays_on_its_line() -> None:
@@ -314,8 +333,11 @@ def test_pdf_punctuation_stays_on_its_line() -> None:
 
 def test_docx_keeps_body_order_between_headings_and_tables() -> None:
     doc = _read(_fixture("000", "docx"))
-    title = next(b.index for b in doc.blocks
-                 if isinstance(b, Paragraph) and b.text.strip() == "部门预算支出总表")
+    title = next(
+        b.index
+        for b in doc.blocks
+        if isinstance(b, Paragraph) and b.text.strip() == "部门预算支出总表"
+    )
     table, _ = _find_row(doc, "2080101", "801.12")
     assert title < table.index
     assert all(b.page is None for b in doc.blocks)
@@ -325,9 +347,11 @@ def test_xlsx_tables_name_their_sheet_and_titles_become_paragraphs() -> None:
     doc = _read(_fixture("000", "xlsx"))
     table, _ = _find_row(doc, "2080101", "801.12")
     assert table.sheet == "2 部门预算支出总表"
-    before = doc.blocks[table.index - 2: table.index]
+    before = doc.blocks[table.index - 2 : table.index]
     assert [b.text for b in before if isinstance(b, Paragraph)] == [
-        "部门预算支出总表", "单位：市人力资源和社会保障局"]
+        "部门预算支出总表",
+        "单位：市人力资源和社会保障局",
+    ]
 
 
 # ------------------------------------------------------------ made-up files
@@ -356,15 +380,25 @@ def test_xlsx_values_are_written_without_float_artefacts() -> None:
     assert paragraphs == ["部门预算收支总表", "单位：万元", "注：本表为示例"]
     [table] = [b for b in doc.blocks if isinstance(b, Table)]
     assert table.sheet == "收支总表"
-    assert table.rows == (("项目", "预算数", "占比"),
-                          ("一般公共预算拨款收入", "1454.32", "61.78%"),
-                          ("合计", "15", "1"))
+    assert table.rows == (
+        ("项目", "预算数", "占比"),
+        ("一般公共预算拨款收入", "1454.32", "61.78%"),
+        ("合计", "15", "1"),
+    )
 
 
-@pytest.mark.parametrize(("value", "text"), [
-    (1454.3200000000002, "1454.32"), (15.0, "15"), (0.1 + 0.2, "0.3"), (-3, "-3"),
-    (357.9351, "357.9351"), (1e-7, "0"), (2354.2, "2354.2"),
-])
+@pytest.mark.parametrize(
+    ("value", "text"),
+    [
+        (1454.3200000000002, "1454.32"),
+        (15.0, "15"),
+        (0.1 + 0.2, "0.3"),
+        (-3, "-3"),
+        (357.9351, "357.9351"),
+        (1e-7, "0"),
+        (2354.2, "2354.2"),
+    ],
+)
 def test_numbers_are_formatted_as_written(value: float, text: str) -> None:
     assert format_number(value) == text
 
@@ -384,9 +418,11 @@ def test_html_tables_expand_spans_so_columns_line_up() -> None:
     assert doc.blocks[1].text == "单位：万元"
     table = doc.blocks[2]
     assert isinstance(table, Table)
-    assert table.rows == (("科目编码", "", "", "科目名称", "合计"),
-                          ("类", "款", "项", "", ""),
-                          ("208", "01", "01", "行政运行", "801.12"))
+    assert table.rows == (
+        ("科目编码", "", "", "科目名称", "合计"),
+        ("类", "款", "项", "", ""),
+        ("208", "01", "01", "行政运行", "801.12"),
+    )
     assert all("var x" not in getattr(b, "text", "") for b in doc.blocks)
 
 
@@ -407,16 +443,19 @@ def test_docx_merged_cells_appear_once() -> None:
     document.save(buf)
     doc = read_document(buf.getvalue(), "made.docx")
     assert [type(b).__name__ for b in doc.blocks] == ["Paragraph", "Table", "Paragraph"]
-    assert doc.blocks[1].rows == (("收入", "", "支出"),
-                                  ("项目", "1454.32", ""),
-                                  ("", "899.88", "2354.2"))
+    assert doc.blocks[1].rows == (
+        ("收入", "", "支出"),
+        ("项目", "1454.32", ""),
+        ("", "899.88", "2354.2"),
+    )
 
 
 # ------------------------------------------------- PDFs drawn for the layout paths
 
 
-def _drawn_pdf(texts: list[tuple[float, float, str]],
-               rules: list[tuple[float, float, float, float]] = ()) -> bytes:
+def _drawn_pdf(
+    texts: list[tuple[float, float, str]], rules: list[tuple[float, float, float, float]] = ()
+) -> bytes:
     """A one-page PDF with Helvetica text at (x, baseline y) and stroked rules."""
     import ctypes
 
@@ -443,10 +482,17 @@ def _drawn_pdf(texts: list[tuple[float, float, str]],
     return buf.getvalue()
 
 
-_GRID = [("Item", "Total", "Basic"), ("Salaries", "801.12", "801.12"),
-         ("Housing", "70.46", "70.46"), ("Total", "871.58", "871.58")]
-_GRID_TEXT = [(x, 250 - 16 * i, s) for i, row in enumerate(_GRID)
-              for x, s in zip((40, 200, 300), row, strict=True)]
+_GRID = [
+    ("Item", "Total", "Basic"),
+    ("Salaries", "801.12", "801.12"),
+    ("Housing", "70.46", "70.46"),
+    ("Total", "871.58", "871.58"),
+]
+_GRID_TEXT = [
+    (x, 250 - 16 * i, s)
+    for i, row in enumerate(_GRID)
+    for x, s in zip((40, 200, 300), row, strict=True)
+]
 
 
 def test_pdf_table_without_rules_is_rebuilt_from_text_positions() -> None:
@@ -459,7 +505,8 @@ def test_pdf_table_without_rules_is_rebuilt_from_text_positions() -> None:
 def test_pdf_table_ruled_only_by_columns_gets_one_row_per_text_line() -> None:
     # Outer frame and column rules, no rules between the rows.
     rules = [(30, 262, 380, 262), (30, 190, 380, 190)] + [
-        (x, 190, x, 262) for x in (30, 190, 290, 380)]
+        (x, 190, x, 262) for x in (30, 190, 290, 380)
+    ]
     doc = read_document(_drawn_pdf(_GRID_TEXT, rules))
     [table] = [b for b in doc.blocks if isinstance(b, Table)]
     assert table.rows == tuple(_GRID)
@@ -468,12 +515,29 @@ def test_pdf_table_ruled_only_by_columns_gets_one_row_per_text_line() -> None:
 def test_pdf_ruled_table_with_a_merged_header_cell() -> None:
     # "Amounts" spans the two number columns (no rule between them there) and
     # "Item" spans both header rows (no rule under it).
-    texts = [(40, 250, "Item"), (230, 250, "Amounts"), (200, 234, "Total"), (300, 234, "Basic"),
-             (40, 218, "Salaries"), (200, 218, "801.12"), (300, 218, "801.12")]
-    rules = [(30, 262, 380, 262), (190, 246, 380, 246), (30, 230, 380, 230),
-             (30, 214, 380, 214), (30, 214, 30, 262), (190, 214, 190, 262),
-             (290, 214, 290, 246), (380, 214, 380, 262)]
+    texts = [
+        (40, 250, "Item"),
+        (230, 250, "Amounts"),
+        (200, 234, "Total"),
+        (300, 234, "Basic"),
+        (40, 218, "Salaries"),
+        (200, 218, "801.12"),
+        (300, 218, "801.12"),
+    ]
+    rules = [
+        (30, 262, 380, 262),
+        (190, 246, 380, 246),
+        (30, 230, 380, 230),
+        (30, 214, 380, 214),
+        (30, 214, 30, 262),
+        (190, 214, 190, 262),
+        (290, 214, 290, 246),
+        (380, 214, 380, 262),
+    ]
     doc = read_document(_drawn_pdf(texts, rules))
     [table] = [b for b in doc.blocks if isinstance(b, Table)]
-    assert table.rows == (("Item", "Amounts", ""), ("", "Total", "Basic"),
-                          ("Salaries", "801.12", "801.12"))
+    assert table.rows == (
+        ("Item", "Amounts", ""),
+        ("", "Total", "Basic"),
+        ("Salaries", "801.12", "801.12"),
+    )

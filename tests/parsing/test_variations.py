@@ -18,31 +18,35 @@ def _parse(text: str, encoding: str = "utf-8") -> dict:
 
 
 def _items(result: dict, group: str, scope: str) -> list[tuple]:
-    return [(i["code"], i["name"], i["total"], i["basic"], i["project"])
-            for i in result[group].get(scope, [])]
+    return [
+        (i["code"], i["name"], i["total"], i["basic"], i["project"])
+        for i in result[group].get(scope, [])
+    ]
 
 
 def _rules(result: dict) -> list[str]:
     return [c["rule"] for c in result["checks"]]
 
 
-YUAN_DEPARTMENT_TABLE = "\n".join([
-    "# 成都市教育局",
-    "## 2023年部门预算",
-    "",
-    "## 部门支出总表",
-    "单位：元",
-    "科目编码\t\t\t科目名称\t合计\t基本支出\t项目支出",
-    "类\t款\t项\t\t\t\t",
-    "合计\t\t\t\t29,616,800\t20,000,000\t9,616,800",
-    "成都市教育局\t\t\t\t29,616,800\t20,000,000\t9,616,800",
-    "205\t\t\t教育支出\t29,616,800\t20,000,000\t9,616,800",
-    "\t01\t\t教育管理事务\t20,000,000\t20,000,000\t",
-    "\t01\t01\t行政运行\t20,000,000\t20,000,000\t",
-    "\t02\t\t普通教育\t9,616,800\t\t9,616,800",
-    "\t02\t03\t初中教育\t９，６１６，８００\t\t９，６１６，８００",
-    "",
-])
+YUAN_DEPARTMENT_TABLE = "\n".join(
+    [
+        "# 成都市教育局",
+        "## 2023年部门预算",
+        "",
+        "## 部门支出总表",
+        "单位：元",
+        "科目编码\t\t\t科目名称\t合计\t基本支出\t项目支出",
+        "类\t款\t项\t\t\t\t",
+        "合计\t\t\t\t29,616,800\t20,000,000\t9,616,800",
+        "成都市教育局\t\t\t\t29,616,800\t20,000,000\t9,616,800",
+        "205\t\t\t教育支出\t29,616,800\t20,000,000\t9,616,800",
+        "\t01\t\t教育管理事务\t20,000,000\t20,000,000\t",
+        "\t01\t01\t行政运行\t20,000,000\t20,000,000\t",
+        "\t02\t\t普通教育\t9,616,800\t\t9,616,800",
+        "\t02\t03\t初中教育\t９，６１６，８００\t\t９，６１６，８００",
+        "",
+    ]
+)
 
 
 def test_yuan_table_with_split_codes_and_two_header_rows() -> None:
@@ -70,18 +74,23 @@ def test_region_comes_from_the_gazetteer() -> None:
 
 
 def test_thousand_yuan_table_with_codes_written_208_1_2() -> None:
-    text = "\n".join([
-        "某市财政局2021年部门预算",
-        "## 一般公共预算支出表",
-        "单位：千元",
-        "科目编码\t科目名称\t合计",
-        "208\t社会保障和就业支出\t1,000.5",
-        "208 1\t人力资源和社会保障管理事务\t1,000.5",
-        "208 1 2\t一般行政管理事务\t1,000.5",
-    ])
+    text = "\n".join(
+        [
+            "某市财政局2021年部门预算",
+            "## 一般公共预算支出表",
+            "单位：千元",
+            "科目编码\t科目名称\t合计",
+            "208\t社会保障和就业支出\t1,000.5",
+            "208 1\t人力资源和社会保障管理事务\t1,000.5",
+            "208 1 2\t一般行政管理事务\t1,000.5",
+        ]
+    )
     result = _parse(text)
     assert [(c, t) for c, _, t, _, _ in _items(result, "functional", "general_budget")] == [
-        ("208", 100.05), ("20801", 100.05), ("2080102", 100.05)]
+        ("208", 100.05),
+        ("20801", 100.05),
+        ("2080102", 100.05),
+    ]
 
 
 def test_table_split_across_pages_is_joined() -> None:
@@ -90,11 +99,25 @@ def test_table_split_across_pages_is_joined() -> None:
         Paragraph("某县卫生健康局2022年部门预算", 0, 1),
         Paragraph("部门支出总表", 1, 1),
         Paragraph("单位：万元", 2, 1),
-        Table((header, ("合计", "", "30", "10", "20"), ("210", "卫生健康支出", "30", "10", "20"),
-               ("21001", "卫生健康管理事务", "30", "10", "20")), 3, 1),
+        Table(
+            (
+                header,
+                ("合计", "", "30", "10", "20"),
+                ("210", "卫生健康支出", "30", "10", "20"),
+                ("21001", "卫生健康管理事务", "30", "10", "20"),
+            ),
+            3,
+            1,
+        ),
         Paragraph("5", 4, 1),  # a page number between the two halves
-        Table((("2100101", "行政运行", "10", "10", ""),
-               ("2100199", "其他卫生健康管理事务支出", "20", "", "20")), 5, 2),
+        Table(
+            (
+                ("2100101", "行政运行", "10", "10", ""),
+                ("2100199", "其他卫生健康管理事务支出", "20", "", "20"),
+            ),
+            5,
+            2,
+        ),
     )
     document = Document(blocks=blocks, format="pdf", pages=2)
     result = extract(document, data=b"x", filename="v.pdf").to_dict()
@@ -117,18 +140,20 @@ def test_a_repeated_header_on_the_next_page_is_not_an_item() -> None:
 
 def test_name_without_code_gets_dictionary_code_or_null_with_check() -> None:
     pytest.importorskip("disclosures.parsing.classification")
-    text = "\n".join([
-        "某区人力资源和社会保障局2022年部门预算",
-        "部门支出总表",
-        "单位：万元",
-        "科目编码\t科目名称\t合计",
-        "合计\t\t100",
-        "社保科\t\t100",
-        "208\t社会保障和就业支出\t100",
-        "20801\t人力资源和社会保障管理事务\t100",
-        "\t行政运行\t60",
-        "\t某某没有编码的科目\t40",
-    ])
+    text = "\n".join(
+        [
+            "某区人力资源和社会保障局2022年部门预算",
+            "部门支出总表",
+            "单位：万元",
+            "科目编码\t科目名称\t合计",
+            "合计\t\t100",
+            "社保科\t\t100",
+            "208\t社会保障和就业支出\t100",
+            "20801\t人力资源和社会保障管理事务\t100",
+            "\t行政运行\t60",
+            "\t某某没有编码的科目\t40",
+        ]
+    )
     result = _parse(text)
     items = _items(result, "functional", "department")
     assert items[2][:3] == ("2080101", "行政运行", 60.0)
@@ -137,20 +162,22 @@ def test_name_without_code_gets_dictionary_code_or_null_with_check() -> None:
     assert all(i[1] != "社保科" for i in items)
 
 
-FISCAL_SUMMARY = "\n".join([
-    "某县教育和体育局2023年部门预算",
-    "一、财政拨款收支总体情况",
-    "2023年财政拨款收入支出总计0.3万元。",
-    "财政拨款收支总表",
-    "单位：万元",
-    "收入\t\t支出\t",
-    "项目\t预算数\t项目\t预算数",
-    "一、本年收入\t2,961.68\t一、本年支出\t2,961.68",
-    "一般公共预算拨款收入\t2,961.68\t教育支出\t2,961.68",
-    "政府性基金预算拨款收入\t\t\t",
-    "二、上年结转\t\t二、结转下年\t",
-    "收入总计\t2,961.68\t支出总计\t2,961.68",
-])
+FISCAL_SUMMARY = "\n".join(
+    [
+        "某县教育和体育局2023年部门预算",
+        "一、财政拨款收支总体情况",
+        "2023年财政拨款收入支出总计0.3万元。",
+        "财政拨款收支总表",
+        "单位：万元",
+        "收入\t\t支出\t",
+        "项目\t预算数\t项目\t预算数",
+        "一、本年收入\t2,961.68\t一、本年支出\t2,961.68",
+        "一般公共预算拨款收入\t2,961.68\t教育支出\t2,961.68",
+        "政府性基金预算拨款收入\t\t\t",
+        "二、上年结转\t\t二、结转下年\t",
+        "收入总计\t2,961.68\t支出总计\t2,961.68",
+    ]
+)
 
 
 def test_narrative_total_that_contradicts_the_table_raises_a_check() -> None:
@@ -166,12 +193,14 @@ def test_narrative_total_that_contradicts_the_table_raises_a_check() -> None:
 
 
 def test_final_account_title_gives_kind_final() -> None:
-    text = "\n".join([
-        "某市民政局2022年度部门决算",
-        "第二部分 2022年度部门决算情况说明",
-        "2022年本年支出合计120.5万元，其中：基本支出100万元，项目支出20.5万元。",
-        "完成预算98%，决算数小于预算数。",
-    ])
+    text = "\n".join(
+        [
+            "某市民政局2022年度部门决算",
+            "第二部分 2022年度部门决算情况说明",
+            "2022年本年支出合计120.5万元，其中：基本支出100万元，项目支出20.5万元。",
+            "完成预算98%，决算数小于预算数。",
+        ]
+    )
     result = _parse(text)
     assert result["kind"] == "final"
     assert result["fiscal_year"] == 2022
@@ -181,26 +210,35 @@ def test_final_account_title_gives_kind_final() -> None:
 
 
 def test_yuan_figures_in_prose_and_three_public_zeroes() -> None:
-    text = "\n".join([
-        "某县公安局2024年部门预算",
-        "四、“三公”经费情况说明",
-        "2024年“三公”经费预算150,000元，其中：因公出国（境）费为0，公务用车购置费0元，"
-        "公务用车运行维护费130,000元，公务接待费20,000元。",
-        "截至2023年底，本单位共有公务用车 6 辆。",
-    ])
+    text = "\n".join(
+        [
+            "某县公安局2024年部门预算",
+            "四、“三公”经费情况说明",
+            "2024年“三公”经费预算150,000元，其中：因公出国（境）费为0，公务用车购置费0元，"
+            "公务用车运行维护费130,000元，公务接待费20,000元。",
+            "截至2023年底，本单位共有公务用车 6 辆。",
+        ]
+    )
     result = _parse(text)
-    assert result["three_public"] == {"total": 15.0, "overseas": 0.0, "vehicle_purchase": 0.0,
-                                      "vehicle_operation": 13.0, "reception": 2.0}
+    assert result["three_public"] == {
+        "total": 15.0,
+        "overseas": 0.0,
+        "vehicle_purchase": 0.0,
+        "vehicle_operation": 13.0,
+        "reception": 2.0,
+    }
     assert result["assets"]["vehicles"] == 6
 
 
 def test_a_change_from_last_year_is_not_taken_for_the_figure() -> None:
-    text = "\n".join([
-        "某县司法局2020年部门预算",
-        "四、“三公”经费情况",
-        "2020年“三公”经费预算安排4.4万元，其中：公务接待费0万元。“三公”经费较上年减少2万元。",
-        "2020年部门支出预算为100万元，其中基本支出80万元；项目支出增加391.81万元。",
-    ])
+    text = "\n".join(
+        [
+            "某县司法局2020年部门预算",
+            "四、“三公”经费情况",
+            "2020年“三公”经费预算安排4.4万元，其中：公务接待费0万元。“三公”经费较上年减少2万元。",
+            "2020年部门支出预算为100万元，其中基本支出80万元；项目支出增加391.81万元。",
+        ]
+    )
     result = _parse(text)
     assert result["three_public"]["total"] == 4.4
     assert result["three_public"]["reception"] == 0.0
@@ -216,9 +254,11 @@ def test_abbreviated_department_is_expanded_and_unknown_region_flagged() -> None
 
 
 def test_income_total_that_includes_carry_over_is_rejected() -> None:
-    text = ("某市人力资源和社会保障局2020年度部门决算\n"
-            "2020年本年收入合计110万元，其中：一般公共预算财政拨款收入100万元；"
-            "年初结转和结余资金10万元。\n")
+    text = (
+        "某市人力资源和社会保障局2020年度部门决算\n"
+        "2020年本年收入合计110万元，其中：一般公共预算财政拨款收入100万元；"
+        "年初结转和结余资金10万元。\n"
+    )
     result = _parse(text)
     assert result["totals"]["income_total"] is None
     assert result["totals"]["carryover_income"] == 10.0
@@ -227,31 +267,36 @@ def test_income_total_that_includes_carry_over_is_rejected() -> None:
 
 
 def test_pipe_table_markdown_is_read() -> None:
-    text = "\n".join([
-        "# 某市科学技术局2023年部门预算",
-        "## 一般公共预算支出表",
-        "单位：万元",
-        "| 科目编码 | 科目名称 | 合计 |",
-        "|---|---|---|",
-        "| 206 | 科学技术支出 | 1,200.00 |",
-        "| 20601 | 科学技术管理事务 | 1,200.00 |",
-    ])
+    text = "\n".join(
+        [
+            "# 某市科学技术局2023年部门预算",
+            "## 一般公共预算支出表",
+            "单位：万元",
+            "| 科目编码 | 科目名称 | 合计 |",
+            "|---|---|---|",
+            "| 206 | 科学技术支出 | 1,200.00 |",
+            "| 20601 | 科学技术管理事务 | 1,200.00 |",
+        ]
+    )
     result = _parse(text)
     assert _items(result, "functional", "general_budget") == [
         ("206", "科学技术支出", 1200.0, None, None),
-        ("20601", "科学技术管理事务", 1200.0, None, None)]
+        ("20601", "科学技术管理事务", 1200.0, None, None),
+    ]
 
 
 def test_prose_only_report_states_items_by_class_and_item() -> None:
     pytest.importorskip("disclosures.parsing.classification")
-    text = "\n".join([
-        "某市人力资源和社会保障局2020年度部门决算",
-        "五、一般公共预算财政拨款支出决算情况说明",
-        "（三）一般公共预算财政拨款支出决算具体情况",
-        "1.社会保障和就业（类）人力资源和社会保障管理事务（款）行政运行（项）支出决算为"
-        "1,114.85万元、劳动关系维权（项）支出决算为5.52万元。",
-        "2.住房保障支出（类）住房改革（款）公积金（项）支出决算为175.87万元。",
-    ])
+    text = "\n".join(
+        [
+            "某市人力资源和社会保障局2020年度部门决算",
+            "五、一般公共预算财政拨款支出决算情况说明",
+            "（三）一般公共预算财政拨款支出决算具体情况",
+            "1.社会保障和就业（类）人力资源和社会保障管理事务（款）行政运行（项）支出决算为"
+            "1,114.85万元、劳动关系维权（项）支出决算为5.52万元。",
+            "2.住房保障支出（类）住房改革（款）公积金（项）支出决算为175.87万元。",
+        ]
+    )
     result = _parse(text)
     assert _items(result, "functional", "general_budget") == [
         ("2080101", "行政运行", 1114.85, None, None),
@@ -261,24 +306,43 @@ def test_prose_only_report_states_items_by_class_and_item() -> None:
 
 
 def test_text_reader_handles_one_cell_per_line_tables_and_gb18030() -> None:
-    text = "\n".join([
-        "某县人社局2020年部门预算",
-        "固定资产占用情况表",
-        "\t项目", "\t数量", "\t价值（金额单位：万元）", "",
-        "\t资产总额", "\t——", "\t555.58", "",
-        "\t2、车辆（台、辆）", "\t5", "\t37.96", "",
-    ])
+    text = "\n".join(
+        [
+            "某县人社局2020年部门预算",
+            "固定资产占用情况表",
+            "\t项目",
+            "\t数量",
+            "\t价值（金额单位：万元）",
+            "",
+            "\t资产总额",
+            "\t——",
+            "\t555.58",
+            "",
+            "\t2、车辆（台、辆）",
+            "\t5",
+            "\t37.96",
+            "",
+        ]
+    )
     document = read_text(text.encode("gb18030"), "v.txt")
     tables = [b for b in document.blocks if isinstance(b, Table)]
-    assert tables[0].rows == (("项目", "数量", "价值（金额单位：万元）"), ("资产总额", "——", "555.58"),
-                              ("2、车辆（台、辆）", "5", "37.96"))
+    assert tables[0].rows == (
+        ("项目", "数量", "价值（金额单位：万元）"),
+        ("资产总额", "——", "555.58"),
+        ("2、车辆（台、辆）", "5", "37.96"),
+    )
     assert _parse(text, "gb18030")["assets"]["vehicles"] == 5
 
 
 def test_markdown_headings_and_broken_lines_become_paragraphs() -> None:
-    text = "## 一、部门概况\n\n市人力资源和社会保障局 2020 年一般公共预算当年拨\n\n款 1454.32 万元。\n"
+    text = (
+        "## 一、部门概况\n\n市人力资源和社会保障局 2020 年一般公共预算当年拨\n\n款 1454.32 万元。\n"
+    )
     paragraphs = [b.text for b in read_text(text.encode()).blocks]
-    assert paragraphs == ["一、部门概况", "市人力资源和社会保障局 2020 年一般公共预算当年拨款 1454.32 万元。"]
+    assert paragraphs == [
+        "一、部门概况",
+        "市人力资源和社会保障局 2020 年一般公共预算当年拨款 1454.32 万元。",
+    ]
 
 
 def test_parse_entry_point_reads_text_files() -> None:

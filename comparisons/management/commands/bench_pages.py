@@ -23,12 +23,19 @@ class Command(BaseCommand):
     def handle(self, *args, repeat: int, **options):
         published = Disclosure.objects.published()
         department = Department.objects.filter(disclosures__in=published).first()
-        code = LineItem.objects.filter(disclosure__in=published, code__isnull=False) \
-            .values_list("code", flat=True).first()
+        code = (
+            LineItem.objects.filter(disclosure__in=published, code__isnull=False)
+            .values_list("code", flat=True)
+            .first()
+        )
         region = Region.objects.filter(departments__disclosures__in=published).first()
-        pages = [("home", "/"), ("search", "/?q=人力资源"),
-                 ("compare", "/compare/?kind=budget&year=latest&code=208&normalisation=share"),
-                 ("completeness", "/completeness/"), ("classification", "/classification/")]
+        pages = [
+            ("home", "/"),
+            ("search", "/?q=人力资源"),
+            ("compare", "/compare/?kind=budget&year=latest&code=208&normalisation=share"),
+            ("completeness", "/completeness/"),
+            ("classification", "/classification/"),
+        ]
         if department:
             pages.append(("department", f"/departments/{department.pk}/"))
             pages.append(("api department list", "/api/departments"))
@@ -49,5 +56,7 @@ class Command(BaseCommand):
                     response = client.get(url)
                     times.append((time.perf_counter() - start) * 1000)
                 assert response.status_code == 200, (url, response.status_code)
-            self.stdout.write(f"{name:24} {statistics.median(times):10.1f} {max(times):8.1f} "
-                              f"{len(queries):8d}  {url}")
+            self.stdout.write(
+                f"{name:24} {statistics.median(times):10.1f} {max(times):8.1f} "
+                f"{len(queries):8d}  {url}"
+            )

@@ -26,7 +26,9 @@ class Command(BaseCommand):
             user.save()
         call_command("load_reference")
         call_command("load_samples", publish=True)
-        self.stdout.write(self.style.SUCCESS(
-            f"Demo ready. Staff login: {DEMO_USER} / {DEMO_PASSWORD}"
-            + ("" if created else " (existing user; password unchanged)")
-        ))
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Demo ready. Staff login: {DEMO_USER} / {DEMO_PASSWORD}"
+                + ("" if created else " (existing user; password unchanged)")
+            )
+        )

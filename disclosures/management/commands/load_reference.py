@@ -29,15 +29,25 @@ class Command(BaseCommand):
                 if row_level != level:
                     continue
                 parent = existing.get(parent_code) if parent_code else None
-                region = existing.get(code) or Region.objects.filter(
-                    parent=parent, name=name, code=None).first()  # made by a parse earlier
+                region = (
+                    existing.get(code)
+                    or Region.objects.filter(parent=parent, name=name, code=None).first()
+                )  # made by a parse earlier
                 if region is None:
                     new.append(Region(code=code, name=name, level=level, parent=parent))
                     continue
                 if (region.code, region.name, region.level, region.parent_id) != (
-                        code, name, level, parent.pk if parent else None):
+                    code,
+                    name,
+                    level,
+                    parent.pk if parent else None,
+                ):
                     region.code, region.name, region.level, region.parent = (
-                        code, name, level, parent)
+                        code,
+                        name,
+                        level,
+                        parent,
+                    )
                     region.save()
                 existing[code] = region
             for region in Region.objects.bulk_create(new, batch_size=1000):
@@ -46,13 +56,19 @@ class Command(BaseCommand):
 
     def _classification(self) -> int:
         count = 0
-        for system, rows in ((Classification.FUNCTIONAL, classification.iter_functional()),
-                             (Classification.ECONOMIC, classification.iter_economic())):
+        for system, rows in (
+            (Classification.FUNCTIONAL, classification.iter_functional()),
+            (Classification.ECONOMIC, classification.iter_economic()),
+        ):
             for code, name, level, parent_code in rows:
                 ClassificationCode.objects.update_or_create(
-                    system=system, code=code,
-                    defaults={"name": name, "level": _level(level, code),
-                              "parent_code": parent_code or ""},
+                    system=system,
+                    code=code,
+                    defaults={
+                        "name": name,
+                        "level": _level(level, code),
+                        "parent_code": parent_code or "",
+                    },
                 )
                 count += 1
         return count

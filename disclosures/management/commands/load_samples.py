@@ -16,17 +16,28 @@ SAMPLES_DIR = Path(settings.BASE_DIR) / "disclosures" / "samples"
 
 
 class Command(BaseCommand):
-    help = ("Upload the five sample disclosures (disclosures/samples) as files, parse them "
-            "through the task path, and optionally publish them.")
+    help = (
+        "Upload the five sample disclosures (disclosures/samples) as files, parse them "
+        "through the task path, and optionally publish them."
+    )
 
     def add_arguments(self, parser):
-        parser.add_argument("--format", default="pdf", choices=["pdf", "txt", "docx"],
-                            help="which rendering of each sample to upload (default pdf)")
-        parser.add_argument("--publish", action="store_true",
-                            help="publish every sample that parsed")
+        parser.add_argument(
+            "--format",
+            default="pdf",
+            choices=["pdf", "txt", "docx"],
+            help="which rendering of each sample to upload (default pdf)",
+        )
+        parser.add_argument(
+            "--publish", action="store_true", help="publish every sample that parsed"
+        )
         parser.add_argument("--dir", type=Path, default=SAMPLES_DIR)
-        parser.add_argument("--wait", type=int, default=300,
-                            help="seconds to wait for workers before publishing (default 300)")
+        parser.add_argument(
+            "--wait",
+            type=int,
+            default=300,
+            help="seconds to wait for workers before publishing (default 300)",
+        )
 
     def handle(self, *args, format: str, publish: bool, dir: Path, wait: int, **options):
         base = dir / "fixtures" if format != "txt" else dir
@@ -43,9 +54,11 @@ class Command(BaseCommand):
                 services.publish(disclosure, acknowledge_errors=True)
                 disclosure.refresh_from_db()
             state = "new" if outcome.created else "already loaded"
-            self.stdout.write(f"{path.name}: {state}, {disclosure.get_status_display()} "
-                              f"{disclosure.detected_department} {disclosure.fiscal_year or ''}"
-                              f"{' ' + disclosure.error if disclosure.error else ''}")
+            self.stdout.write(
+                f"{path.name}: {state}, {disclosure.get_status_display()} "
+                f"{disclosure.detected_department} {disclosure.fiscal_year or ''}"
+                f"{' ' + disclosure.error if disclosure.error else ''}"
+            )
 
     @staticmethod
     def _wait(pk: int, seconds: int) -> Disclosure:

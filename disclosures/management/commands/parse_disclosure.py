@@ -16,8 +16,9 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("path", type=Path)
-        parser.add_argument("--json", action="store_true",
-                            help="print JSON (the default and only output format)")
+        parser.add_argument(
+            "--json", action="store_true", help="print JSON (the default and only output format)"
+        )
         parser.add_argument("--indent", type=int, default=1)
 
     def handle(self, *args, path: Path, indent: int, **options):

@@ -17,8 +17,12 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--failed", action="store_true")
         parser.add_argument("--all", action="store_true")
-        parser.add_argument("--older-than", type=int, default=None,
-                            help="seconds in queued/parsing before a row counts as stuck")
+        parser.add_argument(
+            "--older-than",
+            type=int,
+            default=None,
+            help="seconds in queued/parsing before a row counts as stuck",
+        )
 
     def handle(self, *args, failed: bool, all: bool, older_than: int | None, **options):
         requeued = services.sweep_stuck(

@@ -37,18 +37,29 @@ from .totals import (
 __all__ = ["TOTAL_KEYS", "THREE_PUBLIC_KEYS", "extract"]
 
 TOTAL_KEYS = (
-    "income_total", "carryover_income", "grand_total", "expenditure_total", "carryforward",
-    "general_public_budget_income", "government_fund_income", "state_capital_income",
-    "basic_expenditure", "project_expenditure", "personnel_expenditure", "public_expenditure",
-    "operating_expenditure", "procurement_total",
+    "income_total",
+    "carryover_income",
+    "grand_total",
+    "expenditure_total",
+    "carryforward",
+    "general_public_budget_income",
+    "government_fund_income",
+    "state_capital_income",
+    "basic_expenditure",
+    "project_expenditure",
+    "personnel_expenditure",
+    "public_expenditure",
+    "operating_expenditure",
+    "procurement_total",
 )
 THREE_PUBLIC_KEYS = ("total", "overseas", "vehicle_purchase", "vehicle_operation", "reception")
 _SCOPES = {"functional_department": "department", "functional_general": "general_budget"}
 
 
 def _document_unit(document: Document) -> str | None:
-    units = Counter(u for b in document.blocks if isinstance(b, Paragraph)
-                    for u in [detect_unit(b.text)] if u)
+    units = Counter(
+        u for b in document.blocks if isinstance(b, Paragraph) for u in [detect_unit(b.text)] if u
+    )
     for b in document.blocks:
         if not isinstance(b, Paragraph):
             for row in b.rows[:3]:
@@ -69,8 +80,10 @@ def _same(a: list[LineItem], b: list[LineItem]) -> bool:
     ma = {i.code: i.total for i in a if i.code}
     mb = {i.code: i.total for i in b if i.code}
     common = set(ma) & set(mb)
-    return all(ma[c] is None or mb[c] is None or abs(ma[c] - mb[c]) <= Decimal("0.005")  # type: ignore[operator]
-               for c in common)
+    return all(
+        ma[c] is None or mb[c] is None or abs(ma[c] - mb[c]) <= Decimal("0.005")  # type: ignore[operator]
+        for c in common
+    )
 
 
 def extract(document: Document, *, data: bytes, filename: str) -> ParsedDisclosure:
@@ -87,8 +100,7 @@ def extract(document: Document, *, data: bytes, filename: str) -> ParsedDisclosu
 
     unit = _document_unit(document)
     if unit is None:
-        checks.append(Check("info", "unit_assumed",
-                            "文件没有写明金额单位，按万元读取。", None))
+        checks.append(Check("info", "unit_assumed", "文件没有写明金额单位，按万元读取。", None))
     tables = build_tables(document, unit)
     sections = build_sections(document)
     pool = Pool()
@@ -101,9 +113,14 @@ def extract(document: Document, *, data: bytes, filename: str) -> ParsedDisclosu
             return
         if path in item_lists:
             if not _same(item_lists[path][1], result.items):
-                checks.append(Check("warning", "tables_disagree",
-                                    f"“{table.title[:40]}”与前面同类表格的科目金额不一致，"
-                                    "采用前一张表。", path))
+                checks.append(
+                    Check(
+                        "warning",
+                        "tables_disagree",
+                        f"“{table.title[:40]}”与前面同类表格的科目金额不一致，采用前一张表。",
+                        path,
+                    )
+                )
             return
         item_lists[path] = (path, result.items, result.has_basic_project)
 
@@ -128,9 +145,15 @@ def extract(document: Document, *, data: bytes, filename: str) -> ParsedDisclosu
         elif kind == "untitled":
             found = functional_items(table, "functional")
             if found.items:
-                checks.append(Check("info", "table_scope_unknown",
-                                    f"一张没有标题的科目表（{len(found.items)} 行）无法判断是部门支出"
-                                    "还是一般公共预算支出，未读取。", "functional"))
+                checks.append(
+                    Check(
+                        "info",
+                        "table_scope_unknown",
+                        f"一张没有标题的科目表（{len(found.items)} 行）无法判断是部门支出"
+                        "还是一般公共预算支出，未读取。",
+                        "functional",
+                    )
+                )
 
     prose_totals(sections, pool, checks)
     prose_three_public(sections, pool)
@@ -139,15 +162,19 @@ def extract(document: Document, *, data: bytes, filename: str) -> ParsedDisclosu
         result = prose_functional_items(sections)
         checks.extend(result.checks)
         if result.items:
-            item_lists["functional.general_budget"] = ("functional.general_budget",
-                                                       result.items, False)
+            item_lists["functional.general_budget"] = (
+                "functional.general_budget",
+                result.items,
+                False,
+            )
     settle_income_stated(pool)
     values, sources = pool.resolve()
     checks.extend(pool.checks)
 
     totals: dict[str, Decimal | None] = {k: values.get(f"totals.{k}") for k in TOTAL_KEYS}
     three_public: dict[str, Decimal | None] = {
-        k: values.get(f"three_public.{k}") for k in THREE_PUBLIC_KEYS}
+        k: values.get(f"three_public.{k}") for k in THREE_PUBLIC_KEYS
+    }
     vehicles = values.get("assets.vehicles")
     assets: dict[str, int | None] = {"vehicles": int(vehicles) if vehicles is not None else None}
     for key, src in sources.items():

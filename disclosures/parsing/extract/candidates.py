@@ -43,8 +43,7 @@ class Pool:
         self._by_key: dict[str, list[Candidate]] = defaultdict(list)
         self.checks: list[Check] = []
 
-    def add(self, key: str, value: Decimal | None, rank: int, source: Source,
-            origin: str) -> None:
+    def add(self, key: str, value: Decimal | None, rank: int, source: Source, origin: str) -> None:
         if value is None:
             return
         self._by_key[key].append(Candidate(key, value, rank, source, origin))
@@ -92,20 +91,28 @@ class Pool:
                     continue
                 if best.origin == "table" and other.origin == "prose" and other.rank <= RANK_PROSE:
                     reported.add(other.value)
-                    self.checks.append(Check(
-                        "warning", "prose_vs_table",
-                        f"说明文字写{scope} {_fmt(other.value)} 万元（“{_short(other.source.text)}”），"
-                        f"表格为 {_fmt(best.value)} 万元；采用表格数。",
-                        path))
+                    self.checks.append(
+                        Check(
+                            "warning",
+                            "prose_vs_table",
+                            f"说明文字写{scope} {_fmt(other.value)} 万元（“{_short(other.source.text)}”），"
+                            f"表格为 {_fmt(best.value)} 万元；采用表格数。",
+                            path,
+                        )
+                    )
                 elif best.origin == other.origin and best.rank == other.rank:
                     reported.add(other.value)
                     rule = "tables_disagree" if best.origin == "table" else "prose_disagree"
-                    self.checks.append(Check(
-                        "warning", rule,
-                        f"同一数字有两个不同的值：{_fmt(best.value)}（采用，"
-                        f"“{_short(best.source.text)}”）与 {_fmt(other.value)}"
-                        f"（“{_short(other.source.text)}”）。",
-                        path))
+                    self.checks.append(
+                        Check(
+                            "warning",
+                            rule,
+                            f"同一数字有两个不同的值：{_fmt(best.value)}（采用，"
+                            f"“{_short(best.source.text)}”）与 {_fmt(other.value)}"
+                            f"（“{_short(other.source.text)}”）。",
+                            path,
+                        )
+                    )
         return values, sources
 
 

@@ -47,16 +47,21 @@ def _pad(token: str) -> str:
     return token.zfill(2) if len(token) <= 2 else token
 
 
-def _code_from_cells(cells: list[str], positions: dict[str, int] | None,
-                     inherited: dict[str, str], economic: bool) -> str | None:
+def _code_from_cells(
+    cells: list[str], positions: dict[str, int] | None, inherited: dict[str, str], economic: bool
+) -> str | None:
     """The full code of a row from the cells before its name."""
     valid_first = "3" if economic else "2"
     lengths = (3, 5) if economic else (3, 5, 7)
-    per_cell = [" ".join(c.split()).split() if _DIGITS.match(" ".join(c.split())) else []
-                for c in cells]
+    per_cell = [
+        " ".join(c.split()).split() if _DIGITS.match(" ".join(c.split())) else [] for c in cells
+    ]
     # A full code in its own cell wins ("208 | 01 | 01 | 2080101").
-    full = [t[0] for t in per_cell
-            if len(t) == 1 and len(t[0]) in lengths[1:] and t[0][0] == valid_first]
+    full = [
+        t[0]
+        for t in per_cell
+        if len(t) == 1 and len(t[0]) in lengths[1:] and t[0][0] == valid_first
+    ]
     if full:
         return max(full, key=len)
     if positions and not any(len(t) > 1 for t in per_cell):
@@ -83,8 +88,12 @@ def _code_from_cells(cells: list[str], positions: dict[str, int] | None,
             return code if len(code) in lengths else None
     # "208 1 2" in one cell, or 208 | 1 | 2 without a header naming the columns.
     tokens = [t for cell in per_cell for t in cell]
-    if tokens and len(tokens[0]) == 3 and tokens[0][0] == valid_first and all(
-            len(t) <= 2 for t in tokens[1:3]):
+    if (
+        tokens
+        and len(tokens[0]) == 3
+        and tokens[0][0] == valid_first
+        and all(len(t) <= 2 for t in tokens[1:3])
+    ):
         code = tokens[0] + "".join(_pad(t) for t in tokens[1:3])
         return code if len(code) in lengths else None
     return None
@@ -117,22 +126,26 @@ def _header_name_col(table: LogicalTable) -> int | None:
     return found
 
 
-def _cell_at(table: LogicalTable, cells: tuple[str, ...], name_at: int, name_col: int,
-             col: int | None) -> Decimal | None:
+def _cell_at(
+    table: LogicalTable, cells: tuple[str, ...], name_at: int, name_col: int, col: int | None
+) -> Decimal | None:
     if col is None:
         return None
     j = name_at + (col - name_col)
     return table.amount(cells[j]) if 0 <= j < len(cells) else None
 
 
-def _items_from_table(table: LogicalTable, *, economic: bool, want_columns: bool,
-                      path: str) -> ItemsResult:
+def _items_from_table(
+    table: LogicalTable, *, economic: bool, want_columns: bool, path: str
+) -> ItemsResult:
     checks: list[Check] = []
     items: list[LineItem] = []
     name_col = _header_name_col(table)
     total_col = basic_col = project_col = None
     if name_col is not None:
-        total_col = table.column("合计", "总计", "小计", "金额", "预算数", "决算数", start=name_col + 1)
+        total_col = table.column(
+            "合计", "总计", "小计", "金额", "预算数", "决算数", start=name_col + 1
+        )
         if total_col is None and name_col + 1 < len(table.labels):
             total_col = name_col + 1
         if want_columns:
@@ -155,7 +168,7 @@ def _items_from_table(table: LogicalTable, *, economic: bool, want_columns: bool
         if m:
             # "208 社会保障和就业支出": the code written in front of the name.
             before.append(m.group(1))
-            name = clean_name(raw_name.strip()[m.end():])
+            name = clean_name(raw_name.strip()[m.end() :])
         if is_total_label(name):
             continue
         # Items are numbered in some templates ("1.工资福利支出"): the number is not a name.
@@ -165,10 +178,11 @@ def _items_from_table(table: LogicalTable, *, economic: bool, want_columns: bool
             continue  # header-like and unit rows above the first item
         if name_col is not None:
             # Amounts sit at the same offset from the name as in the header.
-            total, basic, project = (_cell_at(table, cells, ni, name_col, c)
-                                     for c in (total_col, basic_col, project_col))
+            total, basic, project = (
+                _cell_at(table, cells, ni, name_col, c) for c in (total_col, basic_col, project_col)
+            )
         else:
-            nums = [table.amount(c) for c in cells[ni + 1:]]
+            nums = [table.amount(c) for c in cells[ni + 1 :]]
             nums = [n for n in nums if n is not None]
             total, basic, project = (nums[0] if nums else None), None, None
         if total is None and basic is None and project is None:
@@ -182,14 +196,25 @@ def _items_from_table(table: LogicalTable, *, economic: bool, want_columns: bool
                 continue  # a unit's own row (社保科, 某某中心) between items
             code = found
             if code is None:
-                checks.append(Check("warning", "code_missing",
-                                    f"“{name}”没有科目编码，词典中也找不到唯一对应的编码。",
-                                    f"{path}[{len(items)}]"))
+                checks.append(
+                    Check(
+                        "warning",
+                        "code_missing",
+                        f"“{name}”没有科目编码，词典中也找不到唯一对应的编码。",
+                        f"{path}[{len(items)}]",
+                    )
+                )
         if code is not None:
             if code in seen:
                 # The department's block is over; what follows repeats it per unit.
-                checks.append(Check("info", "repeated_block",
-                                    "表格在部门合计之后按单位重复列出科目，只读取了第一组。", path))
+                checks.append(
+                    Check(
+                        "info",
+                        "repeated_block",
+                        "表格在部门合计之后按单位重复列出科目，只读取了第一组。",
+                        path,
+                    )
+                )
                 break
             seen.add(code)
             if len(code) == 3:
@@ -197,9 +222,14 @@ def _items_from_table(table: LogicalTable, *, economic: bool, want_columns: bool
             elif len(code) == 5:
                 inherited = {"类": code[:3], "款": code[3:5]}
         started = True
-        items.append(LineItem(code=code, name=name, total=total, basic=basic, project=project,
-                              source=row.source()))
-    return ItemsResult(items, checks, has_basic_project=basic_col is not None or project_col is not None)
+        items.append(
+            LineItem(
+                code=code, name=name, total=total, basic=basic, project=project, source=row.source()
+            )
+        )
+    return ItemsResult(
+        items, checks, has_basic_project=basic_col is not None or project_col is not None
+    )
 
 
 def functional_items(table: LogicalTable, path: str) -> ItemsResult:
@@ -271,13 +301,24 @@ def prose_functional_items(sections: list[Section]) -> ItemsResult:
     checks: list[Check] = []
     found: dict[tuple[str | None, str], LineItem] = {}
     if lookup is None:
-        return ItemsResult([], [Check("info", "classification_unavailable",
-                                      "科目词典不可用，未从说明文字中读取功能分类科目。",
-                                      "functional.general_budget")])
+        return ItemsResult(
+            [],
+            [
+                Check(
+                    "info",
+                    "classification_unavailable",
+                    "科目词典不可用，未从说明文字中读取功能分类科目。",
+                    "functional.general_budget",
+                )
+            ],
+        )
     for sec in sections:
         ctx = sec.context
-        if not (re.search(r"一般公共预算", ctx) and re.search(r"支出|拨款", ctx)
-                and not re.search(r"基本支出|三公|收入|政府性基金|国有资本", ctx)):
+        if not (
+            re.search(r"一般公共预算", ctx)
+            and re.search(r"支出|拨款", ctx)
+            and not re.search(r"基本支出|三公|收入|政府性基金|国有资本", ctx)
+        ):
             continue
         text = sec.text
         _walk_markers(text, sec, lookup, found, checks)
@@ -304,8 +345,9 @@ def _walk_markers(text: str, sec: Section, lookup, found, checks) -> None:
                 codes = {"类": _class_code(lookup, name) if name else None, "款": None, "项": None}
             elif level == "款":
                 names["款"], names["项"] = name, None
-                codes["款"] = (_code_for_name(lookup, name, codes["类"])
-                               if name and codes["类"] else None)
+                codes["款"] = (
+                    _code_for_name(lookup, name, codes["类"]) if name and codes["类"] else None
+                )
                 if codes["款"] and len(codes["款"]) != 5:
                     codes["款"] = None
             else:
@@ -339,7 +381,7 @@ def _class_code(lookup, name: str) -> str | None:
 
 
 def _class_segments(text: str, sec: Section, lookup, found) -> None:
-    """"…主要用于以下方面: 一般公共服务（类）支出69.65万元；…卫生健康支出104.70万元"."""
+    """ "…主要用于以下方面: 一般公共服务（类）支出69.65万元；…卫生健康支出104.70万元"."""
     for segment in re.split(r"[；;，,。:：]", text):
         m = _CLASS_SEGMENT.fullmatch(segment.strip().rstrip("、"))
         if not m:
@@ -363,9 +405,19 @@ def _add(found, lookup, code, name, value, sec: Section, m, checks) -> None:
     if key in found:
         return
     if code is None and checks is not None:
-        checks.append(Check("warning", "code_missing",
-                            f"说明文字中的科目“{name}”（{value} 万元）在词典中找不到唯一编码，"
-                            "请人工指定。", "functional.general_budget"))
-    found[key] = LineItem(code=code, name=display, total=value,
-                          source=Source(text=sec.text[max(0, m.start() - 40): m.end()],
-                                        page=sec.page, block=sec.block))
+        checks.append(
+            Check(
+                "warning",
+                "code_missing",
+                f"说明文字中的科目“{name}”（{value} 万元）在词典中找不到唯一编码，请人工指定。",
+                "functional.general_budget",
+            )
+        )
+    found[key] = LineItem(
+        code=code,
+        name=display,
+        total=value,
+        source=Source(
+            text=sec.text[max(0, m.start() - 40) : m.end()], page=sec.page, block=sec.block
+        ),
+    )

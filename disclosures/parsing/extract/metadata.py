@@ -22,16 +22,38 @@ _SUFFIX = r"(?:局|委员会|办公室|厅|委|院|中心|署|馆|所|站|队)"
 # Report words that follow the department in a title line.
 _REPORT_WORDS = re.compile(
     r"(?:20\d{2}\s*年度?|部门预算|部门决算|单位预算|单位决算|预算|决算|财政拨款|一般公共预算|收支|"
-    r"收入|支出|情况说明|编制说明|信息公开|公开|项目|绩效|目录|“三公”|三公|政府性基金|国有资本).*$")
-_LEADING_JUNK = re.compile(r"^(?:\d+[-—－]?|[\d.、．]+|单位名称|编制单位|编制部门|预算单位|部门名称|"
-                           r"部门\(单位\)名称|单位|部门)[:：]?")
-_PLACE_PREFIX = re.compile(r"^(?:[\u4e00-\u9fff]{0,8}?(?:省|自治区|市|自治州|州|地区|盟|县|自治县|区|旗|新区))*")
+    r"收入|支出|情况说明|编制说明|信息公开|公开|项目|绩效|目录|“三公”|三公|政府性基金|国有资本).*$"
+)
+_LEADING_JUNK = re.compile(
+    r"^(?:\d+[-—－]?|[\d.、．]+|单位名称|编制单位|编制部门|预算单位|部门名称|"
+    r"部门\(单位\)名称|单位|部门)[:：]?"
+)
+_PLACE_PREFIX = re.compile(
+    r"^(?:[\u4e00-\u9fff]{0,8}?(?:省|自治区|市|自治州|州|地区|盟|县|自治县|区|旗|新区))*"
+)
 _NAME_AT_START = re.compile(r"^([\u4e00-\u9fff]{2,24}?" + _SUFFIX + r")")
-_BAD_START = ("我", "本", "全", "各", "该", "其", "对", "由", "在", "按", "经", "与", "为", "向", "从")
+_BAD_START = (
+    "我",
+    "本",
+    "全",
+    "各",
+    "该",
+    "其",
+    "对",
+    "由",
+    "在",
+    "按",
+    "经",
+    "与",
+    "为",
+    "向",
+    "从",
+)
 # Words that open a clause before the department ("现将…局", "纳入…局", "2020年，…局").
 _LEADING_WORDS = re.compile(
     r"^(?:20\d{2}年(?:度)?|截至|截止|纳入|现将|反映|根据|按照|关于|包括|属于|隶属|会同|配合|协助|"
-    r"报请|提请|经|由|将|对|在)+")
+    r"报请|提请|经|由|将|对|在)+"
+)
 _NOT_DEPARTMENT = re.compile(r"(?:党委|市委|县委|区委|省委|政府|人大|政协|纪委|财政局关于)$")
 
 
@@ -46,7 +68,7 @@ class Metadata:
 
 
 def _core(name: str) -> str:
-    return name[_PLACE_PREFIX.match(name).end():] if _PLACE_PREFIX.match(name) else name
+    return name[_PLACE_PREFIX.match(name).end() :] if _PLACE_PREFIX.match(name) else name
 
 
 def _candidates(document: Document) -> list[tuple[str, int, Source]]:
@@ -96,8 +118,11 @@ def _title_name(text: str) -> str | None:
 def _department(document: Document) -> tuple[str | None, Source | None, list[Check]]:
     cands = _candidates(document)
     if not cands:
-        return None, None, [Check("error", "department_unknown",
-                                  "没有找到部门名称，请人工填写。", "department")]
+        return (
+            None,
+            None,
+            [Check("error", "department_unknown", "没有找到部门名称，请人工填写。", "department")],
+        )
     weight: Counter[str] = Counter()
     members: dict[str, list[tuple[str, int, Source]]] = defaultdict(list)
     for name, w, src in cands:
@@ -107,14 +132,23 @@ def _department(document: Document) -> tuple[str | None, Source | None, list[Che
         weight[core] += w
         members[core].append((name, w, src))
     if not weight:
-        return None, None, [Check("error", "department_unknown",
-                                  "没有找到部门名称，请人工填写。", "department")]
+        return (
+            None,
+            None,
+            [Check("error", "department_unknown", "没有找到部门名称，请人工填写。", "department")],
+        )
     ranked = weight.most_common(2)
     core = ranked[0][0]
     checks: list[Check] = []
     if len(ranked) > 1 and ranked[1][1] * 2 > ranked[0][1]:
-        checks.append(Check("warning", "department_ambiguous",
-                            f"部门名称不确定：{core} 或 {ranked[1][0]}，请核对。", "department"))
+        checks.append(
+            Check(
+                "warning",
+                "department_ambiguous",
+                f"部门名称不确定：{core} 或 {ranked[1][0]}，请核对。",
+                "department",
+            )
+        )
     # The longest place prefix the document gives this department ("南充市" over "市").
     name, _, src = max(members[core], key=lambda m: (len(m[0]), m[1]))
     return name, src, checks
@@ -163,12 +197,20 @@ def read_metadata(document: Document) -> Metadata:
     context = " ".join(compact(b.text) for b in document.blocks[:40] if isinstance(b, Paragraph))
     region = _locate(department, context)
     if region.province is None and region.city is None and region.county is None:
-        checks.append(Check("warning", "region_unknown",
-                            f"无法从部门名称“{department or '（未知）'}”确定所属地区"
-                            "（省/市/县），请在审核页面指定。", "region"))
+        checks.append(
+            Check(
+                "warning",
+                "region_unknown",
+                f"无法从部门名称“{department or '（未知）'}”确定所属地区"
+                "（省/市/县），请在审核页面指定。",
+                "region",
+            )
+        )
     year, kind, year_source = _year_and_kind(document)
     if year is None:
-        checks.append(Check("error", "fiscal_year_unknown", "没有找到预算/决算年度。", "fiscal_year"))
+        checks.append(
+            Check("error", "fiscal_year_unknown", "没有找到预算/决算年度。", "fiscal_year")
+        )
     elif year_source:
         sources["fiscal_year"] = year_source
     if kind is None:

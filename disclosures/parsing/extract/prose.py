@@ -21,7 +21,9 @@ AMOUNT = r"(?P<num>\d[\d,]*(?:\.\d+)?)\s*(?P<unit>万元|千元|亿元|元|万(?
 _ZERO = r"(?P<zero>0(?:\.0+)?)(?![\d.]|\s*[万千亿元%])"
 _YEAR = re.compile(r"20\d{2}\s*年(?:度)?")
 # Characters allowed between a label and its amount.
-_GAP_CHARS = set("支出预算决算安排数为是共计合计总额金额总计：: 年度初全本部门单位我局的资金财政拨款当收入用费。")
+_GAP_CHARS = set(
+    "支出预算决算安排数为是共计合计总额金额总计：: 年度初全本部门单位我局的资金财政拨款当收入用费。"
+)
 _GAP_REJECT = re.compile(r"增加|减少|增长|下降|较|比|持平|占|其中|同比|上年|去年")
 
 
@@ -53,11 +55,18 @@ class Match:
     label: str
 
 
-def find_after(label: str, text: str, max_gap: int = 16, zero_ok: bool = True,
-               allow_period: bool = True, strict: bool = False) -> Iterator[Match]:
+def find_after(
+    label: str,
+    text: str,
+    max_gap: int = 16,
+    zero_ok: bool = True,
+    allow_period: bool = True,
+    strict: bool = False,
+) -> Iterator[Match]:
     """Yield every ``label … amount`` in ``text`` whose gap passes :func:`gap_ok`."""
     pattern = re.compile(
-        rf"(?P<label>{label})(?P<gap>[^，,；;！？\n]{{0,{max_gap}}}?)(?:{AMOUNT}|为\s*{_ZERO})")
+        rf"(?P<label>{label})(?P<gap>[^，,；;！？\n]{{0,{max_gap}}}?)(?:{AMOUNT}|为\s*{_ZERO})"
+    )
     pos = 0
     while True:
         m = pattern.search(text, pos)

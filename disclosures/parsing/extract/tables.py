@@ -28,8 +28,10 @@ __all__ = [
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 # Paragraphs between two table blocks that do not stop the second from continuing
 # the first: page numbers, "续表", a repeated unit line, "第 3 页".
-_ARTIFACT = re.compile(r"^(?:\d{1,4}|-\s*\d+\s*-|第\s*\d+\s*页.*|续表.*|（?续）?|单位[:：].{0,12}|"
-                       r"金额单位[:：].{0,12})$")
+_ARTIFACT = re.compile(
+    r"^(?:\d{1,4}|-\s*\d+\s*-|第\s*\d+\s*页.*|续表.*|（?续）?|单位[:：].{0,12}|"
+    r"金额单位[:：].{0,12})$"
+)
 _TOTAL_LABELS = {"合计", "总计", "小计", "合计数", "总合计"}
 
 
@@ -67,7 +69,7 @@ class LogicalTable:
 
     @property
     def body(self) -> list[Row]:
-        return self.rows[self.header_count:]
+        return self.rows[self.header_count :]
 
     @property
     def width(self) -> int:
@@ -109,8 +111,25 @@ def _labels(header: list[Row], width: int) -> list[str]:
     return labels
 
 
-_HEADER_WORDS = {"项目", "科目编码", "科目名称", "科目代码", "合计", "总计", "类", "款", "项", "收入",
-                 "支出", "金额", "单位名称", "预算数", "决算数", "功能分类科目", "经济分类科目"}
+_HEADER_WORDS = {
+    "项目",
+    "科目编码",
+    "科目名称",
+    "科目代码",
+    "合计",
+    "总计",
+    "类",
+    "款",
+    "项",
+    "收入",
+    "支出",
+    "金额",
+    "单位名称",
+    "预算数",
+    "决算数",
+    "功能分类科目",
+    "经济分类科目",
+}
 
 
 def _looks_like_header(row: tuple[str, ...]) -> bool:
@@ -129,18 +148,29 @@ def build_tables(document: Document, default_unit: str | None) -> list[LogicalTa
     for block in blocks:
         if not isinstance(block, Table) or not block.rows:
             continue
-        rows = [Row(tuple(c or "" for c in cells), block.index, i, block.page_of(i))
-                for i, cells in enumerate(block.rows)]
-        between = [b for b in blocks[last_table_block + 1: block.index] if isinstance(b, Paragraph)]
+        rows = [
+            Row(tuple(c or "" for c in cells), block.index, i, block.page_of(i))
+            for i, cells in enumerate(block.rows)
+        ]
+        between = [
+            b for b in blocks[last_table_block + 1 : block.index] if isinstance(b, Paragraph)
+        ]
         only_artifacts = all(_ARTIFACT.match(compact(p.text)) for p in between)
         previous = tables[-1] if tables else None
-        if (previous is not None and only_artifacts and block.index - last_table_block <= 4
-                and abs(len(block.rows[0]) - previous.width) <= 1):
+        if (
+            previous is not None
+            and only_artifacts
+            and block.index - last_table_block <= 4
+            and abs(len(block.rows[0]) - previous.width) <= 1
+        ):
             # A page that repeats the header: drop the repeated rows.
             repeated = 0
-            while (repeated < len(rows) and repeated < len(previous.rows)
-                   and _looks_like_header(rows[repeated].cells)
-                   and rows[repeated].cells == previous.rows[repeated].cells):
+            while (
+                repeated < len(rows)
+                and repeated < len(previous.rows)
+                and _looks_like_header(rows[repeated].cells)
+                and rows[repeated].cells == previous.rows[repeated].cells
+            ):
                 repeated += 1
             if repeated or not _looks_like_header(block.rows[0]):
                 # A continuation (next page, or a dump that left a blank line mid-table).
@@ -150,7 +180,7 @@ def build_tables(document: Document, default_unit: str | None) -> list[LogicalTa
         title_parts: list[str] = []
         unit: str | None = None
         # Up to four paragraphs before the table: its title, "单位：万元", "表一".
-        for b in reversed(blocks[max(0, block.index - 5): block.index]):
+        for b in reversed(blocks[max(0, block.index - 5) : block.index]):
             if not isinstance(b, Paragraph):
                 break
             text = compact(b.text)
@@ -164,11 +194,18 @@ def build_tables(document: Document, default_unit: str | None) -> list[LogicalTa
             texts = {compact(c) for c in r.cells if c.strip()}
             for t in texts:
                 unit = unit or detect_unit(t)
-            if (len(texts) == 1 and not any(_is_number_cell(c) for c in r.cells)
-                    and "表" in next(iter(texts))):
+            if (
+                len(texts) == 1
+                and not any(_is_number_cell(c) for c in r.cells)
+                and "表" in next(iter(texts))
+            ):
                 title_parts.append(next(iter(texts)))
-        table = LogicalTable(title=" ".join(title_parts), unit=unit or default_unit,
-                             unit_stated=unit is not None, rows=rows)
+        table = LogicalTable(
+            title=" ".join(title_parts),
+            unit=unit or default_unit,
+            unit_stated=unit is not None,
+            rows=rows,
+        )
         tables.append(table)
         last_table_block = block.index
     for t in tables:
@@ -181,7 +218,8 @@ def build_tables(document: Document, default_unit: str | None) -> list[LogicalTa
 
 _HEADING_NUMBER = re.compile(
     r"^(?:第[一二三四五六七八九十]+部分|[一二三四五六七八九十]+[、.．]|[（(][一二三四五六七八九十]+[）)]|"
-    r"\d+[、.．](?!\d))")
+    r"\d+[、.．](?!\d))"
+)
 _AMOUNT_IN_TEXT = re.compile(r"\d\s*(?:万元|元)")
 
 
@@ -199,7 +237,7 @@ class Section:
         return " ".join(self.headings)
 
     def source(self, start: int = 0, end: int | None = None) -> Source:
-        text = self.text if end is None else self.text[max(0, start - 30): end + 10]
+        text = self.text if end is None else self.text[max(0, start - 30) : end + 10]
         return Source(text=text.strip(), page=self.page, block=self.block)
 
 
@@ -228,8 +266,14 @@ def build_sections(document: Document) -> list[Section]:
             else:
                 sub = t
             # A heading can hold a figure too ("（一）机关运行经费。2024 年…558.19 万元").
-        sections.append(Section(text=text, block=block.index, page=block.page,
-                                headings=tuple(h for h in (top, sub) if h)))
+        sections.append(
+            Section(
+                text=text,
+                block=block.index,
+                page=block.page,
+                headings=tuple(h for h in (top, sub) if h),
+            )
+        )
     return sections
 
 

@@ -17,8 +17,7 @@ from .candidates import RANK_PROSE, RANK_PROSE_WEAK, RANK_TABLE, Pool
 from .prose import find_after
 from .tables import LogicalTable, Section, is_total_label
 
-__all__ = ["asset_table_vehicles", "procurement_table", "prose_three_public",
-           "three_public_table"]
+__all__ = ["asset_table_vehicles", "procurement_table", "prose_three_public", "three_public_table"]
 
 _LABELS = (
     ("total", r"[“\"‘']?三公[”\"’']?经费(?:财政拨款)?"),
@@ -28,8 +27,14 @@ _LABELS = (
     ("reception", r"公务接待(?:费|经费)?"),
 )
 _NONE_STATED = (
-    ("overseas", re.compile(r"无因公出国[（(]境[）)](?:经)?费|没有(?:安排)?因公出国[（(]境[）)](?:经)?费")),
-    ("vehicle_purchase", re.compile(r"无公务用车购置(?:费|经费|支出)|没有(?:安排)?公务用车购置(?:费|经费)")),
+    (
+        "overseas",
+        re.compile(r"无因公出国[（(]境[）)](?:经)?费|没有(?:安排)?因公出国[（(]境[）)](?:经)?费"),
+    ),
+    (
+        "vehicle_purchase",
+        re.compile(r"无公务用车购置(?:费|经费|支出)|没有(?:安排)?公务用车购置(?:费|经费)"),
+    ),
     ("reception", re.compile(r"无公务接待(?:费|经费|支出)")),
 )
 
@@ -42,9 +47,14 @@ def three_public_table(table: LogicalTable, pool: Pool, checks: list[Check]) -> 
     row = next((r for r in rows if any(is_total_label(c) for c in r.cells[:3])), rows[0])
     cells = row.cells
     if len(cells) != len(table.labels):
-        checks.append(Check("info", "three_public_table_layout",
-                            "“三公”经费表的表头与数据列数不一致，改用说明文字中的数字。",
-                            "three_public"))
+        checks.append(
+            Check(
+                "info",
+                "three_public_table_layout",
+                "“三公”经费表的表头与数据列数不一致，改用说明文字中的数字。",
+                "three_public",
+            )
+        )
         return
     cols = {
         "total": table.column("合计", exclude=("公务用车", "出国", "接待")),
@@ -60,14 +70,25 @@ def three_public_table(table: LogicalTable, pool: Pool, checks: list[Check]) -> 
             pool.add(f"three_public.{key}", table.amount(cells[col]), RANK_TABLE, src, "table")
     purchase, operation = cols["vehicle_purchase"], cols["vehicle_operation"]
     if purchase is not None and operation is not None:
-        pool.add("three_public.vehicle_purchase", table.amount(cells[purchase]), RANK_TABLE,
-                 src, "table")
-        pool.add("three_public.vehicle_operation", table.amount(cells[operation]), RANK_TABLE,
-                 src, "table")
+        pool.add(
+            "three_public.vehicle_purchase", table.amount(cells[purchase]), RANK_TABLE, src, "table"
+        )
+        pool.add(
+            "three_public.vehicle_operation",
+            table.amount(cells[operation]),
+            RANK_TABLE,
+            src,
+            "table",
+        )
     elif purchase is not None or operation is not None:
-        checks.append(Check("info", "three_public_table_layout",
-                            "“三公”经费表只有公务用车购置费或运行费其中一列，该列数字未采用，"
-                            "以说明文字为准。", "three_public"))
+        checks.append(
+            Check(
+                "info",
+                "three_public_table_layout",
+                "“三公”经费表只有公务用车购置费或运行费其中一列，该列数字未采用，以说明文字为准。",
+                "three_public",
+            )
+        )
 
 
 def _col(table: LogicalTable, want: tuple[str, ...], avoid: tuple[str, ...]) -> int | None:
@@ -89,24 +110,35 @@ def prose_three_public(sections: list[Section], pool: Pool) -> None:
             continue
         for key, label in _LABELS:
             for m in find_after(label, text):
-                pool.add(f"three_public.{key}", m.value, rank, sec.source(m.start, m.end),
-                         "prose")
+                pool.add(f"three_public.{key}", m.value, rank, sec.source(m.start, m.end), "prose")
         if in_section:
             for key, pattern in _NONE_STATED:
                 m = pattern.search(text)
                 if m:
-                    pool.add(f"three_public.{key}", Decimal(0), RANK_PROSE + 1,
-                             sec.source(m.start(), m.end()), "prose")
+                    pool.add(
+                        f"three_public.{key}",
+                        Decimal(0),
+                        RANK_PROSE + 1,
+                        sec.source(m.start(), m.end()),
+                        "prose",
+                    )
 
 
-_VEHICLES = re.compile(r"(?:共有|拥有|现有|共计有?)(?:公务用车|车辆|公务车辆|公车|各类车辆)\s*(\d{1,4})\s*(?:辆|台)")
+_VEHICLES = re.compile(
+    r"(?:共有|拥有|现有|共计有?)(?:公务用车|车辆|公务车辆|公车|各类车辆)\s*(\d{1,4})\s*(?:辆|台)"
+)
 
 
 def prose_vehicles(sections: list[Section], pool: Pool) -> None:
     for sec in sections:
         for m in _VEHICLES.finditer(sec.text):
-            pool.add("assets.vehicles", Decimal(m.group(1)), RANK_PROSE,
-                     sec.source(m.start(), m.end()), "prose")
+            pool.add(
+                "assets.vehicles",
+                Decimal(m.group(1)),
+                RANK_PROSE,
+                sec.source(m.start(), m.end()),
+                "prose",
+            )
 
 
 def asset_table_vehicles(table: LogicalTable, pool: Pool) -> None:

@@ -19,7 +19,9 @@ from .tables import LogicalTable, Section, has_cjk, is_total_label
 
 __all__ = ["prose_totals", "summary_table_totals", "table_kind"]
 
-_NUMBERING = re.compile(r"^(?:[一二三四五六七八九十]+[、.．]|[（(][一二三四五六七八九十\d]+[）)]|\d+[、.．]|其中[:：])")
+_NUMBERING = re.compile(
+    r"^(?:[一二三四五六七八九十]+[、.．]|[（(][一二三四五六七八九十\d]+[）)]|\d+[、.．]|其中[:：])"
+)
 
 
 def table_kind(table: LogicalTable) -> str | None:
@@ -43,8 +45,10 @@ def table_kind(table: LogicalTable) -> str | None:
         return None
     if "一般公共预算" in title and "支出" in title and "政府经济分类" not in title:
         return "functional_general"
-    if re.search(r"支出(?:预算|决算)?总表|部门支出(?:预算|决算)表|^支出决算表|\s支出决算表", title) \
-            and "财政拨款" not in title:
+    if (
+        re.search(r"支出(?:预算|决算)?总表|部门支出(?:预算|决算)表|^支出决算表|\s支出决算表", title)
+        and "财政拨款" not in title
+    ):
         return "functional_department"
     if not title.strip() and re.search(r"科目", both):
         return "untitled"
@@ -66,8 +70,7 @@ _EXP_ANY_TOTAL = re.compile(r"^支出合计$")
 _GRAND_OUT = re.compile(r"^支出总计$")
 _CARRY_OUT = re.compile(r"^(?:结转下年(?:资金)?|年末结转和结余|年末结转结余)$")
 _SOURCES = (
-    ("general_public_budget_income",
-     re.compile(r"^一般公共预算(?:财政)?(?:拨款)?(?:收入|资金)?$")),
+    ("general_public_budget_income", re.compile(r"^一般公共预算(?:财政)?(?:拨款)?(?:收入|资金)?$")),
     ("government_fund_income", re.compile(r"^政府性基金预算(?:财政)?(?:拨款)?(?:收入|资金)?$")),
     ("state_capital_income", re.compile(r"^国有资本经营预算(?:财政)?(?:拨款)?(?:收入|资金)?$")),
 )
@@ -157,9 +160,14 @@ def _grand_out(pool: Pool, value, rank, src, checks: list[Check]) -> None:
         return
     income = [c for c in [pool.best("totals.grand_total")] if c and c.rank == rank]
     if income and abs(income[0].value - value) > 0.005:
-        checks.append(Check("warning", "grand_total_mismatch",
-                            f"收入总计 {income[0].value} 与支出总计 {value} 不相等。",
-                            "totals.grand_total"))
+        checks.append(
+            Check(
+                "warning",
+                "grand_total_mismatch",
+                f"收入总计 {income[0].value} 与支出总计 {value} 不相等。",
+                "totals.grand_total",
+            )
+        )
     elif not income:
         pool.add("totals.grand_total", value, rank, src, "table")
 
@@ -181,15 +189,28 @@ def total_row_totals(table: LogicalTable, kind: str, pool: Pool) -> None:
             _from_col(table, cells, basic_col, "totals.basic_expenditure", pool, src)
             _from_col(table, cells, project_col, "totals.project_expenditure", pool, src)
         elif kind == "economic_basic":
-            _from_col(table, cells, table.column("人员经费", "人员支出"),
-                      "totals.personnel_expenditure", pool, src)
-            _from_col(table, cells, table.column("公用经费", "公用支出"),
-                      "totals.public_expenditure", pool, src)
+            _from_col(
+                table,
+                cells,
+                table.column("人员经费", "人员支出"),
+                "totals.personnel_expenditure",
+                pool,
+                src,
+            )
+            _from_col(
+                table,
+                cells,
+                table.column("公用经费", "公用支出"),
+                "totals.public_expenditure",
+                pool,
+                src,
+            )
         return
 
 
-def _from_col(table: LogicalTable, cells: tuple[str, ...], col: int | None, key: str,
-              pool: Pool, src) -> None:
+def _from_col(
+    table: LogicalTable, cells: tuple[str, ...], col: int | None, key: str, pool: Pool, src
+) -> None:
     # Header and body can be off by one where the dump merged cells; accept the
     # column only when the row is as wide as the header.
     if col is None or col >= len(cells) or len(cells) < len(table.labels):
@@ -201,24 +222,40 @@ def _from_col(table: LogicalTable, cells: tuple[str, ...], col: int | None, key:
 
 # Keys that describe the whole department; a sentence about 财政拨款 or 一般公共预算
 # states a narrower figure under the same words.
-_DEPARTMENT_WIDE = {"income_total", "carryover_income", "grand_total", "expenditure_total",
-                    "carryforward", "basic_expenditure", "project_expenditure"}
+_DEPARTMENT_WIDE = {
+    "income_total",
+    "carryover_income",
+    "grand_total",
+    "expenditure_total",
+    "carryforward",
+    "basic_expenditure",
+    "project_expenditure",
+}
 _NARROW_CONTEXT = re.compile(r"财政拨款|一般公共预算|政府性基金|国有资本")
 
 _PROSE_LABELS: tuple[tuple[str, str], ...] = (
     ("income_total", r"本年收入(?:合计)?"),
     # "支出预算" must not be the tail of another label ("…费支出预算为 0.00 万元").
-    ("expenditure_total", r"本年支出(?:合计)?|(?:(?<=年)|(?<=部门)|(?<![\u4e00-\u9fff]))"
-                          r"(?:支出预算|支出决算总?(?:数)?)"),
+    (
+        "expenditure_total",
+        r"本年支出(?:合计)?|(?:(?<=年)|(?<=部门)|(?<![\u4e00-\u9fff]))"
+        r"(?:支出预算|支出决算总?(?:数)?)",
+    ),
     ("grand_total", r"(?<!财政拨款)收支总(?:预算|决算|计)|收入总计"),
     ("carryover_income", r"上年结转(?:和结余|结余)?(?:资金|收入)?|年初结转和结余(?:资金)?"),
     ("carryforward", r"结转下年(?:资金)?|年末结转和结余(?:资金)?"),
-    ("general_public_budget_income",
-     r"一般公共预算(?:财政)?拨款(?:收入|资金)?|一般公共预算(?:收入|资金)"),
-    ("government_fund_income",
-     r"政府性基金预算(?:财政)?拨款(?:收入|资金)?|政府性基金(?:预算)?收入|(?<!政府性)基金预算(?:财政)?拨款(?:收入)?"),
-    ("state_capital_income",
-     r"国有资本经营预算(?:财政)?拨款(?:收入|资金)?|国有资本经营(?:预算)?收入"),
+    (
+        "general_public_budget_income",
+        r"一般公共预算(?:财政)?拨款(?:收入|资金)?|一般公共预算(?:收入|资金)",
+    ),
+    (
+        "government_fund_income",
+        r"政府性基金预算(?:财政)?拨款(?:收入|资金)?|政府性基金(?:预算)?收入|(?<!政府性)基金预算(?:财政)?拨款(?:收入)?",
+    ),
+    (
+        "state_capital_income",
+        r"国有资本经营预算(?:财政)?拨款(?:收入|资金)?|国有资本经营(?:预算)?收入",
+    ),
     ("basic_expenditure", r"基本支出"),
     ("project_expenditure", r"项目支出"),
     ("personnel_expenditure", r"人员经费"),
@@ -230,11 +267,16 @@ _TIGHT = {"general_public_budget_income", "government_fund_income", "state_capit
 # Not the tail of another label ("基金预算收入0万元").
 _INCOME_STATED = re.compile(r"(?:(?<=年)|(?<=部门)|(?<![\u4e00-\u9fff]))(?:预算收入|收入预算)")
 _CARRY_WORD = re.compile(r"上年结转|年初结转|结转和结余")
-_PAIRED_GRAND = re.compile(r"(?<!财政拨款)收\s*、\s*支总计\s*" + AMOUNT.replace("?P<num>", "?P<a>")
-                           .replace("?P<unit>", "?P<ua>") + r"\s*、\s*"
-                           + AMOUNT.replace("?P<num>", "?P<b>").replace("?P<unit>", "?P<ub>"))
+_PAIRED_GRAND = re.compile(
+    r"(?<!财政拨款)收\s*、\s*支总计\s*"
+    + AMOUNT.replace("?P<num>", "?P<a>").replace("?P<unit>", "?P<ua>")
+    + r"\s*、\s*"
+    + AMOUNT.replace("?P<num>", "?P<b>").replace("?P<unit>", "?P<ub>")
+)
 _FISCAL_GRAND = r"财政拨款收(?:入)?支(?:出)?总(?:计|预算|决算)(?:数)?"
-_TOTAL_LIST = re.compile(r"(?P<label>预算支出|支出预算|本年支出)[:：][^。]*?(?:共计|合计|总计)\s*" + AMOUNT)
+_TOTAL_LIST = re.compile(
+    r"(?P<label>预算支出|支出预算|本年支出)[:：][^。]*?(?:共计|合计|总计)\s*" + AMOUNT
+)
 _NO_PROCUREMENT = re.compile(r"(?:没有|未)(?:实施|安排)?(?:政府采购)|无政府采购")
 _PROCUREMENT_PARTS = re.compile(r"货物|工程|服务|中小企业|小微")
 
@@ -245,86 +287,124 @@ def prose_totals(sections: list[Section], pool: Pool, checks: list[Check]) -> No
 
     for sec in sections:
         text = sec.text
-        narrow_heading = bool(re.search(r"财政拨款收|一般公共预算|政府性基金|国有资本", sec.context))
+        narrow_heading = bool(
+            re.search(r"财政拨款收|一般公共预算|政府性基金|国有资本", sec.context)
+        )
         for key, label in _PROSE_LABELS:
-            for m in find_after(label, text, allow_period=key != "procurement_total",
-                                strict=key in _TIGHT):
-                before = text[max(0, m.start - 14): m.start]
+            for m in find_after(
+                label, text, allow_period=key != "procurement_total", strict=key in _TIGHT
+            ):
+                before = text[max(0, m.start - 14) : m.start]
                 # The clause a "其中" list hangs from names the scope of the list.
                 head = text[: m.start]
                 head = head[: head.find("其中")] if "其中" in head else head
                 rank = RANK_PROSE
-                if key in _DEPARTMENT_WIDE and (narrow_heading or _NARROW_CONTEXT.search(before)
-                                                or _NARROW_CONTEXT.search(head)):
+                if key in _DEPARTMENT_WIDE and (
+                    narrow_heading or _NARROW_CONTEXT.search(before) or _NARROW_CONTEXT.search(head)
+                ):
                     rank = RANK_PROSE_WEAK
-                if key in _TIGHT and "收入" not in m.label and "收入" not in _sentence(text, m.start):
+                if (
+                    key in _TIGHT
+                    and "收入" not in m.label
+                    and "收入" not in _sentence(text, m.start)
+                ):
                     continue  # "涉及一般公共预算财政拨款 10246.82 万元" is not income
-                if key == "procurement_total" and _PROCUREMENT_PARTS.search(
-                        text[m.start: m.end]):
+                if key == "procurement_total" and _PROCUREMENT_PARTS.search(text[m.start : m.end]):
                     continue
                 if key == "operating_expenditure" and "下属" in before:
                     continue
                 if key == "income_total":
-                    sentence = text[m.end: text.find("。", m.end) if "。" in text[m.end:] else None]
+                    sentence = text[
+                        m.end : text.find("。", m.end) if "。" in text[m.end :] else None
+                    ]
                     if _CARRY_WORD.search(sentence):
                         # "本年收入合计2952.11万元，其中：…年初结转和结余40.04万元": the figure
                         # includes carry-over, so it is not this year's income.
-                        checks.append(Check(
-                            "warning", "income_total_includes_carryover",
-                            f"“{text[m.start:m.end]}”的构成中包含上年结转，与“本年收入合计”"
-                            "的含义不符，未采用。", "totals.income_total"))
+                        checks.append(
+                            Check(
+                                "warning",
+                                "income_total_includes_carryover",
+                                f"“{text[m.start : m.end]}”的构成中包含上年结转，与“本年收入合计”"
+                                "的含义不符，未采用。",
+                                "totals.income_total",
+                            )
+                        )
                         continue
                 pool.add(f"totals.{key}", m.value, rank, sec.source(m.start, m.end), "prose")
         # "机关运行经费。2024 年…运行经费 558.19 万元": the heading names it.
         if "机关运行" in text or "机关运行" in sec.context:
             for m in find_after(r"(?<!机关)运行经费|(?<!机关)运行费用", text):
-                if "下属" not in text[max(0, m.start - 20): m.start]:
-                    pool.add("totals.operating_expenditure", m.value, RANK_PROSE,
-                             sec.source(m.start, m.end), "prose")
+                if "下属" not in text[max(0, m.start - 20) : m.start]:
+                    pool.add(
+                        "totals.operating_expenditure",
+                        m.value,
+                        RANK_PROSE,
+                        sec.source(m.start, m.end),
+                        "prose",
+                    )
         # "2019年…政府采购预算，总金额为3.2万元".
         if "政府采购" in text:
             for m in find_after(r"政府采购[^。；;]{0,24}?(?:总金额|总额)", text):
-                pool.add("totals.procurement_total", m.value, RANK_PROSE,
-                         sec.source(m.start, m.end), "prose")
+                pool.add(
+                    "totals.procurement_total",
+                    m.value,
+                    RANK_PROSE,
+                    sec.source(m.start, m.end),
+                    "prose",
+                )
             if _NO_PROCUREMENT.search(text) and not pool.has("totals.procurement_total"):
                 from decimal import Decimal
-                pool.add("totals.procurement_total", Decimal(0), RANK_PROSE,
-                         sec.source(), "prose")
+
+                pool.add("totals.procurement_total", Decimal(0), RANK_PROSE, sec.source(), "prose")
         # "预算支出：人员经费…，项目支出…，共计10009.93万元".
         for m in _TOTAL_LIST.finditer(text):
             unit = "万元" if m.group("unit") == "万" else m.group("unit")
             rank = RANK_PROSE_WEAK if narrow_heading else RANK_PROSE
-            pool.add("totals.expenditure_total", to_wan(parse_amount(m.group("num")), unit),
-                     rank, sec.source(m.start(), m.end()), "prose")
+            pool.add(
+                "totals.expenditure_total",
+                to_wan(parse_amount(m.group("num")), unit),
+                rank,
+                sec.source(m.start(), m.end()),
+                "prose",
+            )
         # "财政拨款收入支出总计0.3万元": compared with the 财政拨款收支总表 only.
         for m in find_after(_FISCAL_GRAND, text):
-            pool.add("_fiscal.grand_total", m.value, RANK_PROSE, sec.source(m.start, m.end),
-                     "prose")
+            pool.add(
+                "_fiscal.grand_total", m.value, RANK_PROSE, sec.source(m.start, m.end), "prose"
+            )
         # "收、支总计2952.11万元、2845.57万元": equal only when nothing is carried forward.
         for m in _PAIRED_GRAND.finditer(text):
-            a = to_wan(parse_amount(m.group("a")), "万元" if m.group("ua") == "万" else m.group("ua"))
-            b = to_wan(parse_amount(m.group("b")), "万元" if m.group("ub") == "万" else m.group("ub"))
+            a = to_wan(
+                parse_amount(m.group("a")), "万元" if m.group("ua") == "万" else m.group("ua")
+            )
+            b = to_wan(
+                parse_amount(m.group("b")), "万元" if m.group("ub") == "万" else m.group("ub")
+            )
             if a is not None and a == b:
-                pool.add("totals.grand_total", a, RANK_PROSE, sec.source(m.start(), m.end()),
-                         "prose")
+                pool.add(
+                    "totals.grand_total", a, RANK_PROSE, sec.source(m.start(), m.end()), "prose"
+                )
             else:
-                checks.append(Check(
-                    "warning", "grand_total_mismatch",
-                    f"“{m.group(0)}”：收入总计与支出总计不相等，收入总计未采用。",
-                    "totals.grand_total"))
+                checks.append(
+                    Check(
+                        "warning",
+                        "grand_total_mismatch",
+                        f"“{m.group(0)}”：收入总计与支出总计不相等，收入总计未采用。",
+                        "totals.grand_total",
+                    )
+                )
         # "预算收入2655.35万元" / "收入预算 2354.20 万元": this year's income, or with
         # carry-over — decided once the tables and sentences are all read.
         if not narrow_heading:
             for m in find_after(_INCOME_STATED.pattern, text):
-                pool.add("income_stated", m.value, RANK_PROSE, sec.source(m.start, m.end),
-                         "prose")
+                pool.add("income_stated", m.value, RANK_PROSE, sec.source(m.start, m.end), "prose")
 
 
 def _sentence(text: str, pos: int) -> str:
     """The sentence around ``pos`` (between full stops)."""
     start = text.rfind("。", 0, pos) + 1
     end = text.find("。", pos)
-    return text[start: end if end >= 0 else len(text)]
+    return text[start : end if end >= 0 else len(text)]
 
 
 def settle_income_stated(pool: Pool) -> None:

@@ -71,11 +71,15 @@ def detect_format(data: bytes, filename: str = "") -> str:
                     f"这是一张{what}，不是预算/决算文件。请上传 PDF、Word（DOCX）、"
                     "Excel 或文字版文件；如果只有扫描图片，请先做文字识别（OCR）。"
                 )
-            raise ParseError(f"这是{what}，不是预算/决算文件。请上传 PDF、Word（DOCX）、"
-                             "Excel、网页或文字版文件。")
+            raise ParseError(
+                f"这是{what}，不是预算/决算文件。请上传 PDF、Word（DOCX）、"
+                "Excel、网页或文字版文件。"
+            )
     if data[8:12] == b"WEBP" and data.startswith(b"RIFF"):
-        raise ParseError("这是一张图片（WEBP），不是预算/决算文件。请上传 PDF、Word（DOCX）、"
-                         "Excel 或文字版文件。")
+        raise ParseError(
+            "这是一张图片（WEBP），不是预算/决算文件。请上传 PDF、Word（DOCX）、"
+            "Excel 或文字版文件。"
+        )
     text = _decode_text(data)
     if text is not None:
         if _HTML_RE.match(text[:4096].encode("utf-8", "ignore")):
@@ -93,8 +97,9 @@ def _detect_zip(data: bytes) -> str:
         with zipfile.ZipFile(io.BytesIO(data)) as zf:
             names = set(zf.namelist())
     except (zipfile.BadZipFile, OSError, ValueError) as err:
-        raise ParseError("文件已损坏：压缩结构无法读取（可能下载不完整），"
-                         "请重新导出后再上传。") from err
+        raise ParseError(
+            "文件已损坏：压缩结构无法读取（可能下载不完整），请重新导出后再上传。"
+        ) from err
     if "word/document.xml" in names:
         return "docx"
     if "xl/workbook.xml" in names:
@@ -102,9 +107,13 @@ def _detect_zip(data: bytes) -> str:
     if any(n.startswith("ppt/") for n in names):
         raise ParseError("这是 PowerPoint 演示文稿，不是预算/决算文件。请上传 PDF、Word 或 Excel。")
     if "content.xml" in names and "mimetype" in names:
-        raise ParseError("这是 OpenDocument（WPS/LibreOffice）格式，暂不支持。"
-                         "请另存为 DOCX、XLSX 或 PDF 后再上传。")
-    raise ParseError("这是一个压缩包（ZIP），不是预算/决算文件。请解压后上传其中的 PDF、Word 或 Excel 文件。")
+        raise ParseError(
+            "这是 OpenDocument（WPS/LibreOffice）格式，暂不支持。"
+            "请另存为 DOCX、XLSX 或 PDF 后再上传。"
+        )
+    raise ParseError(
+        "这是一个压缩包（ZIP），不是预算/决算文件。请解压后上传其中的 PDF、Word 或 Excel 文件。"
+    )
 
 
 def _detect_ole(data: bytes) -> str:
@@ -112,14 +121,18 @@ def _detect_ole(data: bytes) -> str:
     # scan finds them without a full OLE parser.
     # WordDocument first: a .doc with an embedded chart also holds a Workbook.
     if "WordDocument".encode("utf-16-le") in data:
-        raise ParseError("这是旧版 Word 文档（.doc），暂不支持。请用 Word/WPS 另存为 DOCX 或 PDF 后再上传。")
+        raise ParseError(
+            "这是旧版 Word 文档（.doc），暂不支持。请用 Word/WPS 另存为 DOCX 或 PDF 后再上传。"
+        )
     if "Workbook".encode("utf-16-le") in data or "Book".encode("utf-16-le") in data:
         return "xls"
     if "EncryptedPackage".encode("utf-16-le") in data:
         raise ParseError("文件已加密，需要密码才能打开。请去除密码保护后再上传。")
     if "PowerPoint Document".encode("utf-16-le") in data:
         raise ParseError("这是旧版 PowerPoint 演示文稿，不是预算/决算文件。")
-    raise ParseError("这是一个旧版 Office 文件，无法识别其内容。请另存为 DOCX、XLSX 或 PDF 后再上传。")
+    raise ParseError(
+        "这是一个旧版 Office 文件，无法识别其内容。请另存为 DOCX、XLSX 或 PDF 后再上传。"
+    )
 
 
 def _decode_text(data: bytes) -> str | None:

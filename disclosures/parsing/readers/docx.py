@@ -25,8 +25,13 @@ MC = "{http://schemas.openxmlformats.org/markup-compatibility/2006}"
 
 _P, _TBL, _SDT, _SDT_CONTENT = f"{W}p", f"{W}tbl", f"{W}sdt", f"{W}sdtContent"
 _TR, _TC, _TCPR = f"{W}tr", f"{W}tc", f"{W}tcPr"
-_TEXT_TAGS = {f"{W}t": None, f"{W}tab": "\t", f"{W}br": "\n", f"{W}cr": "\n",
-              f"{W}noBreakHyphen": "-"}
+_TEXT_TAGS = {
+    f"{W}t": None,
+    f"{W}tab": "\t",
+    f"{W}br": "\n",
+    f"{W}cr": "\n",
+    f"{W}noBreakHyphen": "-",
+}
 _SKIP = {f"{MC}Fallback", f"{W}delText", f"{W}instrText", f"{W}del", f"{W}pPr", f"{W}rPr"}
 
 
@@ -40,9 +45,7 @@ def read_docx(data: bytes, filename: str = "") -> Document:
 
         body = docx.Document(io.BytesIO(data)).element.body
     except Exception as err:  # python-docx raises many types for broken packages
-        raise ParseError(
-            "文件已损坏：无法作为 Word（DOCX）文档打开，请重新导出后再上传。"
-        ) from err
+        raise ParseError("文件已损坏：无法作为 Word（DOCX）文档打开，请重新导出后再上传。") from err
 
     blocks: list[Block] = []
     for element in _body_items(body):
@@ -90,8 +93,11 @@ def _collect_text(element: Any, parts: list[str]) -> None:
 
 def _clean(text: str) -> str:
     # Tabs and manual line breaks are layout inside one paragraph, not structure.
-    return " ".join(text.replace("\t", " ").replace("\n", " ").split()) if (
-        "\t" in text or "\n" in text) else text.strip()
+    return (
+        " ".join(text.replace("\t", " ").replace("\n", " ").split())
+        if ("\t" in text or "\n" in text)
+        else text.strip()
+    )
 
 
 def _cell_text(tc: Any) -> str:

@@ -62,8 +62,9 @@ class _Char:
 
     __slots__ = ("text", "x0", "top", "x1", "bottom", "space", "cx", "cy", "size", "base")
 
-    def __init__(self, text: str, x0: float, top: float, x1: float, bottom: float,
-                 space: bool, base: float) -> None:
+    def __init__(
+        self, text: str, x0: float, top: float, x1: float, bottom: float, space: bool, base: float
+    ) -> None:
         self.text = text
         self.x0, self.top, self.x1, self.bottom = x0, top, x1, bottom
         self.space = space  # a space (real or inferred by pdfium) precedes it
@@ -205,9 +206,7 @@ def _open(data: bytes) -> pdfium.PdfDocument:
     except pdfium.PdfiumError as err:
         code = getattr(err, "err_code", None)
         if code in (pdfium_c.FPDF_ERR_PASSWORD, pdfium_c.FPDF_ERR_SECURITY):
-            raise ParseError(
-                "文件已加密，需要密码才能打开。请去除密码保护后再上传。"
-            ) from err
+            raise ParseError("文件已加密，需要密码才能打开。请去除密码保护后再上传。") from err
         raise ParseError("文件已损坏，无法作为 PDF 打开，请重新导出后再上传。") from err
 
 
@@ -263,7 +262,9 @@ def _page_chars(page: pdfium.PdfPage) -> tuple[list[_Char], int]:
         pending_space = False
         # One call for the whole text instead of one per character.
         buf = ctypes.create_string_buffer((n + 1) * 2)
-        got = pdfium_c.FPDFText_GetText(raw, 0, n, ctypes.cast(buf, ctypes.POINTER(ctypes.c_ushort)))
+        got = pdfium_c.FPDFText_GetText(
+            raw, 0, n, ctypes.cast(buf, ctypes.POINTER(ctypes.c_ushort))
+        )
         units = memoryview(buf.raw).cast("H")[: max(got - 1, 0)]
         if len(units) != n:  # should not happen; fall back to per-char reads
             units = [pdfium_c.FPDFText_GetUnicode(raw, i) for i in range(n)]
@@ -286,7 +287,12 @@ def _page_chars(page: pdfium.PdfPage) -> tuple[list[_Char], int]:
             get_box(raw, i, rect)
             get_origin(raw, i, ox, oy)
             if upright:  # the common case, inlined: this loop runs for every char
-                x0, x1, top, bottom = rect.left - dx, rect.right - dx, dy - rect.top, dy - rect.bottom
+                x0, x1, top, bottom = (
+                    rect.left - dx,
+                    rect.right - dx,
+                    dy - rect.top,
+                    dy - rect.bottom,
+                )
                 base = dy - oy.value
             else:
                 x0, top, x1, bottom = _box(tf, rect.left, rect.bottom, rect.right, rect.top)
@@ -329,7 +335,8 @@ def _page_rules(page: pdfium.PdfPage) -> tuple[list[_Seg], list[_Seg]]:
         if w <= _SNAP * 1.5 or h <= _SNAP * 1.5:
             # A stroked line or a thin filled bar: its bounds are the rule.
             add(x0, (y0 + y1) / 2, x1, (y0 + y1) / 2) if w > h else add(
-                (x0 + x1) / 2, y0, (x0 + x1) / 2, y1)
+                (x0 + x1) / 2, y0, (x0 + x1) / 2, y1
+            )
             continue
         if w > 0.9 * width and h > 0.9 * height:
             continue  # page background or frame, never a table
@@ -362,8 +369,11 @@ def _page_rules(page: pdfium.PdfPage) -> tuple[list[_Seg], list[_Seg]]:
 def _path_objects(page: pdfium.PdfPage):
     """Raw handles of the page's path objects, including those inside form
     XObjects (raw calls: the object wrappers cost more than the reading)."""
-    count, get, kind = (pdfium_c.FPDFPage_CountObjects, pdfium_c.FPDFPage_GetObject,
-                        pdfium_c.FPDFPageObj_GetType)
+    count, get, kind = (
+        pdfium_c.FPDFPage_CountObjects,
+        pdfium_c.FPDFPage_GetObject,
+        pdfium_c.FPDFPageObj_GetType,
+    )
     path, form = pdfium_c.FPDF_PAGEOBJ_PATH, pdfium_c.FPDF_PAGEOBJ_FORM
     stack = []
     for i in range(count(page.raw)):
@@ -492,8 +502,7 @@ def _grid_regions(grid: _Grid) -> list[tuple[int, int, int, int]]:
                 c1 += 1
             r1 = r + 1
             while r1 < n_rows and all(
-                not _covered(grid.hsegs, ys[r1], (xs[k] + xs[k + 1]) / 2)
-                and owner[r1][k] < 0
+                not _covered(grid.hsegs, ys[r1], (xs[k] + xs[k + 1]) / 2) and owner[r1][k] < 0
                 for k in range(c, c1)
             ):
                 r1 += 1
@@ -532,7 +541,8 @@ def _fill_grid(grid: _Grid, chars: list[_Char]) -> list[tuple[str, ...]]:
         # A band without horizontal rules between its text lines (tables ruled
         # only by columns): split it into one row per visual line.
         stacked = any(
-            regions[k][2] == r + 1 and len(ls) >= 2
+            regions[k][2] == r + 1
+            and len(ls) >= 2
             and sum(1 for ln in ls if _AMOUNT_RE.match(_line_text(ln))) >= 2
             for k, ls in cells_lines.items()
         )
@@ -746,7 +756,8 @@ def _text_items(lines: list[_Line], stats: PdfStats) -> list[_Item]:
 
 def _is_tabular(line: _Line) -> bool:
     return len(line.pieces) >= 3 or (
-        len(line.pieces) == 2 and _AMOUNT_RE.match(_chars_text(line.pieces[-1])) is not None)
+        len(line.pieces) == 2 and _AMOUNT_RE.match(_chars_text(line.pieces[-1])) is not None
+    )
 
 
 def _stream_run(lines: list[_Line], i: int) -> int:
@@ -848,8 +859,13 @@ def _emit(items: list[_Item], page_no: int, blocks: list[Block]) -> None:
                 or (prev.x1 >= right - 2.5 * prev.size and not ended)
                 # Word moves a whole number or Latin word to the next line, leaving
                 # a wider gap; a sentence end means the paragraph really ended.
-                or (prev.x1 >= right - 6 * prev.size and first.isascii() and first.isalnum()
-                    and not ended))
+                or (
+                    prev.x1 >= right - 6 * prev.size
+                    and first.isascii()
+                    and first.isalnum()
+                    and not ended
+                )
+            )
             flush_left = ln.x0 <= left + 0.8 * ln.size
             # Line pitch from baselines: box heights differ between the CJK and
             # the Latin/digit fonts of one paragraph, baselines do not.
@@ -889,14 +905,17 @@ class _Plumber:
             # down from its top, exactly like _page_transform for an unrotated page.
             out = []
             for table in ppage.find_tables():
-                rows = [[None if cell is None else tuple(cell) for cell in row.cells]
-                        for row in table.rows]
+                rows = [
+                    [None if cell is None else tuple(cell) for cell in row.cells]
+                    for row in table.rows
+                ]
                 out.append((tuple(table.bbox), rows))
             ppage.close()
             return out
         except Exception:  # noqa: BLE001 - the fast path result is still usable
-            log.warning("pdfplumber failed on page %s; using the fast path", index + 1,
-                        exc_info=True)
+            log.warning(
+                "pdfplumber failed on page %s; using the fast path", index + 1, exc_info=True
+            )
             return None
 
     def close(self) -> None:

@@ -27,7 +27,7 @@ _LIST_MARK = re.compile(r"^\s*[-*+]\s+(?=\S)")
 _PIPE_SEPARATOR = re.compile(r"^\|?\s*:?-{2,}:?\s*(\|\s*:?-{2,}:?\s*)*\|?$")
 _DASH_ROW = re.compile(r"^-{3,}$")
 # A line ending here finishes a sentence or a heading; anything else may continue.
-_SENTENCE_END = "。；;：:！？!?）)」』”\"】]>"
+_SENTENCE_END = '。；;：:！？!?）)」』”"】]>'
 # Lines that start a new item even when the previous line did not end a sentence.
 _NEW_ITEM = re.compile(
     r"^(?:[一二三四五六七八九十]+[、.．]|[（(][一二三四五六七八九十\d]+[）)]|\d+[、.．)]|第[一二三四五六七八九十]+|"
@@ -38,7 +38,9 @@ _NEW_ITEM = re.compile(
 def decode_text(data: bytes) -> str:
     """Decode bytes as UTF-8 (with or without BOM) or GB18030; raise ParseError otherwise."""
     if b"\x00" in data[:4096] and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        raise ParseError("文件不是文字文件（含有二进制内容），请上传 PDF、Word、Excel 或文字版文件。")
+        raise ParseError(
+            "文件不是文字文件（含有二进制内容），请上传 PDF、Word、Excel 或文字版文件。"
+        )
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         try:
             return data.decode("utf-16")
@@ -142,8 +144,12 @@ def _blocks(lines: list[str]) -> list[Block]:
         if not text or _DASH_ROW.match(text):
             continue
         previous = blocks[-1] if blocks else None
-        if (open_paragraph and isinstance(previous, Paragraph) and not heading
-                and not _NEW_ITEM.match(text)):
+        if (
+            open_paragraph
+            and isinstance(previous, Paragraph)
+            and not heading
+            and not _NEW_ITEM.match(text)
+        ):
             # A sentence broken where a page ended: join it back.
             blocks[-1] = Paragraph(text=previous.text + text, index=previous.index)
         else:
@@ -152,8 +158,12 @@ def _blocks(lines: list[str]) -> list[Block]:
         assert isinstance(last, Paragraph)
         # A short numbered line ("四、…情况说明") is a heading even without "#".
         numbered_heading = bool(_NEW_ITEM.match(last.text)) and len(last.text) <= 40
-        open_paragraph = (not heading and not numbered_heading and len(last.text) >= 20
-                          and last.text[-1] not in _SENTENCE_END)
+        open_paragraph = (
+            not heading
+            and not numbered_heading
+            and len(last.text) >= 20
+            and last.text[-1] not in _SENTENCE_END
+        )
     return blocks
 
 
@@ -185,4 +195,3 @@ def _cell_per_line(lines: list[str], i: int) -> tuple[int, list[tuple[str, ...]]
     if len(groups) <= 1:
         return i, [(c,) for g in groups for c in g]
     return i, [tuple(g) for g in groups]
-

@@ -55,7 +55,9 @@ def _xlsx_sheets(data: bytes) -> Iterator[tuple[str, list[list[str]]]]:
 
         wb = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception as err:  # openpyxl raises many types for broken packages
-        raise ParseError("文件已损坏：无法作为 Excel（XLSX）工作簿打开，请重新导出后再上传。") from err
+        raise ParseError(
+            "文件已损坏：无法作为 Excel（XLSX）工作簿打开，请重新导出后再上传。"
+        ) from err
     try:
         for ws in wb.worksheets:
             rows = []
@@ -110,7 +112,9 @@ def _xls_sheets(data: bytes) -> Iterator[tuple[str, list[list[str]]]]:
         message = str(err).lower()
         if "encrypt" in message or "password" in message:
             raise ParseError("文件已加密，需要密码才能打开。请去除密码保护后再上传。") from err
-        raise ParseError("文件已损坏：无法作为 Excel（XLS）工作簿打开，请另存为 XLSX 后再上传。") from err
+        raise ParseError(
+            "文件已损坏：无法作为 Excel（XLS）工作簿打开，请另存为 XLSX 后再上传。"
+        ) from err
     try:
         for index in range(book.nsheets):
             sheet = book.sheet_by_index(index)
@@ -215,7 +219,7 @@ def _trim_columns(rows: list[list[str]]) -> list[list[str]]:
     rows = [r + [""] * (width - len(r)) for r in rows]
     used = [c for c in range(width) if any(r[c] for r in rows)]
     first, last = used[0], used[-1]
-    return [r[first:last + 1] for r in rows]
+    return [r[first : last + 1] for r in rows]
 
 
 def _single(row: Iterable[str]) -> str | None:
@@ -241,7 +245,6 @@ def _sheet_blocks(name: str, rows: list[list[str]], blocks: list[Block]) -> None
         body = region[start:end]
         if body:
             body = _trim_columns(body)
-            blocks.append(Table(rows=tuple(tuple(r) for r in body), index=len(blocks),
-                                sheet=name))
+            blocks.append(Table(rows=tuple(tuple(r) for r in body), index=len(blocks), sheet=name))
         for text in notes:
             blocks.append(Paragraph(text=text, index=len(blocks)))
