@@ -133,12 +133,20 @@ def department_detail(request: HttpRequest, pk: int) -> HttpResponse:
         if economic
         else "",
         "execution": execution,
+        "completeness": completeness_of(current),
         "execution_chart": _html(charts.execution_rate(execution["rows"]))
         if execution and execution["rows"]
         else "",
         "kinds": Kind,
     }
     return render(request, "comparisons/department_detail.html", context)
+
+
+def completeness_of(disclosure: Disclosure) -> dict:
+    from disclosures.services import completeness as score
+
+    checks, value = score(disclosure)
+    return {"checks": checks, "score": value}
 
 
 def disclosure_file(request: HttpRequest, pk: int) -> FileResponse:
@@ -322,8 +330,22 @@ def completeness(request: HttpRequest) -> HttpResponse:
         .distinct()
         .order_by("category")
     )
+    regions: dict[int, Region] = {}
+    for leaf in Region.objects.filter(departments__disclosures__status="published").select_related(
+        "parent", "parent__parent"
+    ):
+        for r in leaf.ancestors_and_self():  # a province ranks everything below it
+            regions[r.pk] = r
+    regions = sorted(regions.values(), key=lambda r: (r.code or "", r.name))
     return render(
         request,
         "comparisons/completeness.html",
-        {"rows": rows, "items": items, "category": category, "categories": categories},
+        {
+            "rows": rows,
+            "items": items,
+            "category": category,
+            "categories": categories,
+            "regions": regions,
+            "region": region_id,
+        },
     )

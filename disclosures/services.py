@@ -12,6 +12,7 @@ from datetime import timedelta
 from decimal import Decimal
 from typing import IO, Any
 
+from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
 from django.core.cache import cache
 from django.core.files.base import ContentFile
@@ -173,6 +174,12 @@ def run_parse(disclosure_id: int) -> Disclosure | None:
         )
     except parsing.ParseError as exc:
         return _fail(disclosure, str(exc))
+    except SoftTimeLimitExceeded:
+        return _fail(
+            disclosure,
+            f"解析超时（超过 {settings.CELERY_TASK_SOFT_TIME_LIMIT} 秒），文件可能过大或过于复杂；"
+            "文件已保存，可拆分后重新上传或请管理员处理。(Parsing took too long.)",
+        )
     except DatabaseError:
         _requeue_after_transient(disclosure_id)
         raise

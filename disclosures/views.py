@@ -183,6 +183,9 @@ def _review_context(request: HttpRequest, disclosure: Disclosure) -> dict:
         "scopes": scopes,
         "corrections": disclosure.corrections.select_related("user"),
         "pending": services.pending_changes(disclosure),
+        "completeness": dict(
+            zip(("checks", "score"), services.completeness(disclosure), strict=True)
+        ),
         "can_correct": can(user, Action.CORRECT, disclosure),
         "can_publish": can(user, Action.PUBLISH, disclosure),
         "can_reparse": can(user, Action.REPARSE, disclosure),

@@ -13,11 +13,12 @@ Public entry points:
 from __future__ import annotations
 
 import dataclasses
+import re
 from collections.abc import Callable
 
 from .errors import ParseError
 from .outline import outline
-from .types import Document, ParsedDisclosure
+from .types import Check, Document, ParsedDisclosure
 
 __all__ = [
     "PARSER_VERSION",
@@ -55,6 +56,20 @@ def parse(data: bytes, filename: str = "", *, progress: Progress | None = None) 
     if progress:
         progress(50)
     result = extract(document, data=data, filename=filename)
+    _reject_non_disclosures(result, document)
+    if not _stated_figures(result):
+        result = dataclasses.replace(
+            result,
+            checks=(
+                *result.checks,
+                Check(
+                    "error",
+                    "no_figures",
+                    "文件中没有读到任何金额（收支总表、支出表或说明中的数字）。如果表格是图片，"
+                    "请上传 Excel 或 Word 版，或在审核页手工补录。",
+                ),
+            ),
+        )
     result = dataclasses.replace(
         result,
         outline=outline(document),
@@ -64,3 +79,37 @@ def parse(data: bytes, filename: str = "", *, progress: Progress | None = None) 
     if progress:
         progress(100)
     return result
+
+
+# "XX市XX局", "20XX年", "××", "＊＊": what an unfilled template shows instead of values.
+_PLACEHOLDER = re.compile(r"(?<![A-Za-z])[XxＸｘ×]{2,}(?![A-Za-z])|20[XxＸ×]{2}年|[*＊]{3,}")
+_DISCLOSURE_WORDS = re.compile(r"预算|决算")
+
+
+def _stated_figures(result: ParsedDisclosure) -> int:
+    values = list(result.totals.values()) + list(result.three_public.values())
+    items = sum(len(i) for i in result.functional.values()) + sum(
+        len(i) for i in result.economic.values()
+    )
+    return sum(v is not None for v in values) + items
+
+
+def _reject_non_disclosures(result: ParsedDisclosure, document: Document) -> None:
+    """A file with not a single figure is either not a disclosure or an unfilled template:
+    say which, rather than store an empty parse."""
+    if _stated_figures(result):
+        return
+    text = "\n".join(
+        b.text if hasattr(b, "text") else " ".join(" ".join(r) for r in b.rows[:5])
+        for b in document.blocks[:400]
+    )
+    if _PLACEHOLDER.search(text):
+        raise ParseError(
+            "这是一份未填写的模板：文件中是“XX”“××”之类的占位符，没有任何金额。"
+            "请上传填好数字的正式公开文件。"
+        )
+    if not _DISCLOSURE_WORDS.search(text):
+        raise ParseError(
+            "这份文件不像部门预算或决算：没有“预算”“决算”字样，也没有读到任何收支数字。"
+            "请确认上传的是部门预算/决算公开文件。"
+        )

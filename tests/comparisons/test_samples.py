@@ -119,3 +119,36 @@ def test_completeness_of_each_sample(samples):
             assert states[label] == state, (d.department.name, label, states)
         assert score is not None and 0 < score <= 100
     assert scores[NANAN] == pytest.approx(100 * 13 / 14, abs=0.1)
+
+
+def test_completeness_is_shown_on_department_pages_and_ranks_by_region(samples, client):
+    from disclosures.models import Department, Region
+
+    nanan = Department.objects.get(name=NANAN)
+    page = client.get(f"/departments/{nanan.pk}/").content.decode()
+    assert 'id="completeness"' in page and "92.9 / 100" in page
+    chongqing = Region.objects.get(name="重庆市", level="province")
+    ranking = client.get("/completeness/", {"region": chongqing.pk}).content.decode()
+    assert NANAN in ranking and NANCHONG not in ranking
+
+
+def test_the_api_serves_each_sample_as_parsed(samples, client):
+    """API output checked against the samples' expected values (published, no corrections)."""
+    import json
+
+    from ..conftest import SAMPLES
+
+    for d in Disclosure.objects.all():
+        want = json.loads(
+            (SAMPLES / "expected" / f"{d.original_name.split('.')[0]}.json").read_text("utf-8")
+        )
+        body = client.get(f"/api/disclosures/{d.pk}").json()
+        assert body["fiscal_year"] == want["fiscal_year"] and body["kind"] == want["kind"]
+        assert body["department"] in [want["department"], *want["department_aliases"]]
+        for group in ("totals", "three_public", "assets"):
+            for key, value in want.get(group, {}).items():
+                assert body[group][key] == pytest.approx(value, abs=0.005), (d, group, key)
+        for scope, items in want.get("functional", {}).items():
+            got = {i["code"]: i["total"] for i in body["functional"][scope] if i["code"]}
+            for item in items:
+                assert got[item["code"]] == pytest.approx(item["total"], abs=0.005)

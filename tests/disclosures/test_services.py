@@ -192,3 +192,17 @@ def test_checks_are_stored_with_their_rule_and_message(
     row = upload(sample_bytes(SAMPLE), "000.txt", django_capture_on_commit_callbacks)
     stored = list(ParseCheck.objects.filter(disclosure=row).values_list("rule", "message"))
     assert stored == [(c["rule"], c["message"]) for c in row.parse_result["checks"]]
+
+
+def test_a_parse_that_runs_out_of_time_fails_in_plain_words(
+    monkeypatch, sample_bytes, django_capture_on_commit_callbacks
+):
+    from celery.exceptions import SoftTimeLimitExceeded
+
+    def slow(*args, **kwargs):
+        raise SoftTimeLimitExceeded()
+
+    monkeypatch.setattr(parsing, "parse", slow)
+    row = upload(sample_bytes(SAMPLE), "000.txt", django_capture_on_commit_callbacks)
+    assert row.status == Status.FAILED and "超时" in row.error
+    assert row.file.read() == sample_bytes(SAMPLE)

@@ -1,0 +1,35 @@
+"""Files that are not disclosures, or are unfilled templates, fail with a plain reason."""
+
+from __future__ import annotations
+
+import pytest
+
+from disclosures.parsing import ParseError, parse
+
+
+def test_an_unfilled_template_is_refused_as_a_template():
+    text = "# XX市XX局\n\n## 20XX年部门预算编制说明\n\n单位：万元\n\n项目\t预算数\n收入总计\t××\n"
+    with pytest.raises(ParseError, match="未填写的模板"):
+        parse(text.encode(), "template.txt")
+
+
+def test_a_text_that_is_not_a_disclosure_is_refused():
+    text = "第一章\n\n天色已晚，他走进了那间小屋，屋里点着一盏油灯。\n"
+    with pytest.raises(ParseError, match="不像部门预算或决算"):
+        parse(text.encode(), "novel.txt")
+
+
+def test_a_disclosure_without_any_figure_is_kept_with_an_error_check():
+    text = "# 某市财政局\n\n## 2023年部门预算\n\n本部门预算表格另行公开。\n"
+    result = parse(text.encode(), "empty.txt")
+    assert result.kind == "budget" and result.fiscal_year == 2023
+    assert [c.rule for c in result.checks if c.severity == "error"] == ["no_figures"]
+
+
+def test_a_real_sample_is_not_mistaken_for_a_template():
+    from pathlib import Path
+
+    samples = Path(__file__).resolve().parents[2] / "disclosures" / "samples"
+    path = samples / "000_2abe3100919c2127.txt"
+    result = parse(path.read_bytes(), path.name)
+    assert all(c.rule != "no_figures" for c in result.checks)
