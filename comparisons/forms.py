@@ -67,9 +67,12 @@ class ComparisonForm(forms.Form):
         )
         self.fields["category"].choices = [("", "—")] + [(c, c) for c in categories]
         self.fields["measure"].choices = [("", "—")] + measure_choices()
-        self.fields["region"].queryset = Region.objects.filter(
-            level__in=["province", "city"],
-        ).order_by("code", "name")
+        # Labels are full names ("四川省南充市"): fetch the parents in the same query.
+        self.fields["region"].queryset = (
+            Region.objects.filter(level__in=["province", "city"])
+            .select_related("parent")
+            .order_by("code", "name")
+        )
 
     def clean_year(self) -> int | None:
         value = (self.cleaned_data.get("year") or "latest").strip().lower()

@@ -155,6 +155,8 @@ def test_no_public_page_grows_its_query_count_with_the_data(
     """Every public page and API list runs a bounded number of queries (no N+1)."""
     province = make_region("四川省", level="province", code="510000")
     city = make_region("南充市", parent=province, code="511300")
+    for i in range(n_departments * 5):  # region pickers list every city: no per-option query
+        make_region(f"第{i}市", parent=province, code=f"51{i + 40:02d}00")
     depts = []
     for i in range(n_departments):
         dept = make_department(f"南充市第{i}局", region=city)

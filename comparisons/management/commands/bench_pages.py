@@ -24,7 +24,9 @@ class Command(BaseCommand):
         published = Disclosure.objects.published()
         department = Department.objects.filter(disclosures__in=published).first()
         code = (
-            LineItem.objects.filter(disclosure__in=published, code__isnull=False)
+            LineItem.objects.filter(
+                disclosure__in=published, code__isnull=False, classification="functional"
+            )
             .values_list("code", flat=True)
             .first()
         )
