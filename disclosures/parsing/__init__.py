@@ -57,6 +57,7 @@ def parse(data: bytes, filename: str = "", *, progress: Progress | None = None) 
         progress(50)
     result = extract(document, data=data, filename=filename)
     _reject_non_disclosures(result, document)
+    result = _flag_unknown_codes(result)
     if not _stated_figures(result):
         result = dataclasses.replace(
             result,
@@ -113,3 +114,33 @@ def _reject_non_disclosures(result: ParsedDisclosure, document: Document) -> Non
             "这份文件不像部门预算或决算：没有“预算”“决算”字样，也没有读到任何收支数字。"
             "请确认上传的是部门预算/决算公开文件。"
         )
+
+
+def _flag_unknown_codes(result: ParsedDisclosure) -> ParsedDisclosure:
+    """Codes printed in the document are trusted and kept; those the classification
+    dictionary does not know are listed in one info check for a person to glance at."""
+    from . import classification
+
+    unknown: list[str] = []
+    for items in result.functional.values():
+        unknown += [
+            i.code for i in items if i.code and not classification.is_known_functional(i.code)
+        ]
+    for items in result.economic.values():
+        unknown += [
+            i.code for i in items if i.code and classification.economic_name(i.code) is None
+        ]
+    if not unknown:
+        return result
+    codes = "、".join(dict.fromkeys(unknown))
+    return dataclasses.replace(
+        result,
+        checks=(
+            *result.checks,
+            Check(
+                "info",
+                "code_not_in_dictionary",
+                f"这些科目编码不在本系统的分类字典中（字典尚不完整，编码按文件原样保留）：{codes}",
+            ),
+        ),
+    )

@@ -33,3 +33,17 @@ def test_a_real_sample_is_not_mistaken_for_a_template():
     path = samples / "000_2abe3100919c2127.txt"
     result = parse(path.read_bytes(), path.name)
     assert all(c.rule != "no_figures" for c in result.checks)
+
+
+def test_codes_missing_from_the_dictionary_are_kept_and_listed_once():
+    text = (
+        "# 某市财政局\n\n## 2023年部门预算\n\n## 部门支出总表\n\n单位：万元\n\n"
+        "科目编码\t科目名称\t合计\n208\t社会保障和就业支出\t10\n2089998\t某新设科目\t10\n"
+    )
+    result = parse(text.encode(), "new-code.txt")
+    codes = [i.code for i in result.functional.get("department", ())] + [
+        i.code for i in result.functional.get("general_budget", ())
+    ]
+    assert "2089998" in codes  # the document's own code is trusted
+    flagged = [c for c in result.checks if c.rule == "code_not_in_dictionary"]
+    assert len(flagged) == 1 and "2089998" in flagged[0].message and "208、" not in flagged[0].message
