@@ -46,4 +46,6 @@ def test_codes_missing_from_the_dictionary_are_kept_and_listed_once():
     ]
     assert "2089998" in codes  # the document's own code is trusted
     flagged = [c for c in result.checks if c.rule == "code_not_in_dictionary"]
-    assert len(flagged) == 1 and "2089998" in flagged[0].message and "208、" not in flagged[0].message
+    assert (
+        len(flagged) == 1 and "2089998" in flagged[0].message and "208、" not in flagged[0].message
+    )
