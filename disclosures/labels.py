@@ -32,3 +32,37 @@ FIGURE_LABELS = {
 
 def figure_label(group: str, key: str) -> str:
     return str(FIGURE_LABELS.get(group, {}).get(key, key))
+
+
+# What each kind of check means, in plain words. The check's own message gives the
+# figures (quoting the document, so it stays in the document's language).
+RULE_EXPLANATIONS = {
+    "children_sum": _("上级科目的金额不等于下级科目之和。"),
+    "basic_plus_project": _("基本支出加项目支出不等于合计。"),
+    "totals_sum": _("总计不等于各组成部分之和。"),
+    "three_public_sum": _("三公经费合计不等于各项之和。"),
+    "functional_vs_total": _("功能分类各类之和与本年支出合计不一致。"),
+    "economic_vs_total": _("经济分类各类之和与基本支出合计不一致。"),
+    "grand_total_mismatch": _("收入总计与支出总计不相等。"),
+    "income_total_includes_carryover": _("表中的本年收入合计含上年结转，未作为本年收入采用。"),
+    "prose_vs_table": _("说明文字中的数字与表格不一致，采用表格数字。"),
+    "prose_disagree": _("说明文字中同一数字前后不一致。"),
+    "tables_disagree": _("两张表格中的同一数字不一致。"),
+    "three_public_table_layout": _("三公经费表的栏目不完整，分项取自说明文字。"),
+    "table_scope_unknown": _("一张科目表没有标题，无法判断口径，未读取。"),
+    "unit_assumed": _("表格没有写明金额单位，按万元读取。"),
+    "code_missing": _("科目名称没有编码，字典中也找不到唯一对应的编码，请指定。"),
+    "code_not_in_dictionary": _("有科目编码不在分类字典中（编码按文件原样保留）。"),
+    "classification_unavailable": _("分类字典不可用，科目名称未能对应编码。"),
+    "region_unknown": _("无法确定所属地区，请在审核页指定。"),
+    "department_unknown": _("没有找到部门名称，请在审核页指定。"),
+    "department_ambiguous": _("文件中出现多个部门名称，请确认。"),
+    "fiscal_year_unknown": _("没有找到预算/决算年度，请指定。"),
+    "kind_unknown": _("无法判断是预算还是决算，请指定。"),
+    "repeated_block": _("文件中有重复的内容，已只读取一次。"),
+    "no_figures": _("文件中没有读到任何金额。"),
+}
+
+
+def rule_explanation(rule: str) -> str:
+    return str(RULE_EXPLANATIONS.get(rule, ""))

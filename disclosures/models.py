@@ -314,6 +314,12 @@ class ParseCheck(models.Model):
     def __str__(self) -> str:
         return f"[{self.severity}] {self.rule}"
 
+    @property
+    def explanation(self) -> str:
+        from .labels import rule_explanation
+
+        return rule_explanation(self.rule)
+
 
 class ClassificationCode(models.Model):
     """The classification dictionary: functional 类/款/项 and economic codes with names."""

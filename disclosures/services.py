@@ -19,6 +19,7 @@ from django.core.files.base import ContentFile
 from django.db import DatabaseError, connection, transaction
 from django.db.models import F
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from . import parsing
 from .choices import (
@@ -69,11 +70,11 @@ def ingest_upload(fileobj: IO[bytes], original_name: str, *, user=None) -> Inges
     data = fileobj.read(_max_upload_bytes() + 1)
     if len(data) > _max_upload_bytes():
         raise UploadRejected(
-            f"文件超过 {settings.YUJUE_MAX_UPLOAD_MB} MB 的上限，未保存。"
-            f"（{original_name} is larger than {settings.YUJUE_MAX_UPLOAD_MB} MB.)"
+            _("%(name)s 超过 %(mb)s MB 的上限，未保存。")
+            % {"name": original_name, "mb": settings.YUJUE_MAX_UPLOAD_MB}
         )
     if not data:
-        raise UploadRejected(f"文件 {original_name} 是空的，未保存。")
+        raise UploadRejected(_("文件 %(name)s 是空的，未保存。") % {"name": original_name})
     digest = hashlib.sha256(data).hexdigest()
     existing = Disclosure.objects.filter(sha256=digest).first()
     if existing is not None:
@@ -353,7 +354,7 @@ def ensure_region(region: parsing.types.Region) -> Region | None:
     ):
         if not name or (parent is not None and parent.name == name):
             continue  # 重庆市 is both province and city: one row
-        parent, _ = Region.objects.get_or_create(
+        parent, _created = Region.objects.get_or_create(
             parent=parent, name=name, defaults={"level": level}
         )
     if parent is not None and region.code and not parent.code:
@@ -480,7 +481,7 @@ class FieldKey:
             and parts[2]
         ):
             return cls("item", parts[0], parts[1], parts[2])
-        raise CorrectionRejected(f"无法识别的字段：{field}")
+        raise CorrectionRejected(_("无法识别的字段：%(field)s") % {"field": field})
 
 
 def item_key(code: str | None, name: str) -> str:
@@ -562,21 +563,21 @@ def _clean_new_value(key: FieldKey, action: str, value: Any) -> Any:
             try:
                 year = int(str(value).strip())
             except ValueError as exc:
-                raise CorrectionRejected("年度必须是四位数字。") from exc
+                raise CorrectionRejected(_("年度必须是四位数字。")) from exc
             if not 1990 <= year <= 2100:
-                raise CorrectionRejected("年度超出合理范围。")
+                raise CorrectionRejected(_("年度超出合理范围。"))
             return year
         if key.name == "kind":
             if value not in ("budget", "final"):
-                raise CorrectionRejected("类型只能是预算或决算。")
+                raise CorrectionRejected(_("类型只能是预算或决算。"))
             return value
         if key.name == "department":
             if not Department.objects.filter(pk=value).exists():
-                raise CorrectionRejected("请选择一个已有部门，或先新建部门。")
+                raise CorrectionRejected(_("请选择一个已有部门，或先新建部门。"))
             return int(value)
         if key.name == "region":
             if not Region.objects.filter(pk=value).exists():
-                raise CorrectionRejected("请选择一个地区。")
+                raise CorrectionRejected(_("请选择一个地区。"))
             return int(value)
     if key.kind == "figure":
         if value in (None, ""):
@@ -585,7 +586,7 @@ def _clean_new_value(key: FieldKey, action: str, value: Any) -> Any:
             try:
                 return int(str(value).strip())
             except ValueError as exc:
-                raise CorrectionRejected("数量必须是整数。") from exc
+                raise CorrectionRejected(_("数量必须是整数。")) from exc
         return _parse_amount(value)
     item = dict(value or {})
     cleaned = {
@@ -593,9 +594,9 @@ def _clean_new_value(key: FieldKey, action: str, value: Any) -> Any:
         "name": str(item.get("name") or "").strip(),
     }
     if cleaned["code"] and not (cleaned["code"].isdigit() and len(cleaned["code"]) in (3, 5, 7)):
-        raise CorrectionRejected("科目编码应为 3、5 或 7 位数字。")
+        raise CorrectionRejected(_("科目编码应为 3、5 或 7 位数字。"))
     if not cleaned["name"]:
-        raise CorrectionRejected("科目名称不能为空。")
+        raise CorrectionRejected(_("科目名称不能为空。"))
     for part in ("total", "basic", "project"):
         raw = item.get(part)
         cleaned[part] = None if raw in (None, "") else _parse_amount(raw)
@@ -607,9 +608,11 @@ def _parse_amount(value: Any) -> str:
     try:
         number = Decimal(text)
     except ArithmeticError as exc:
-        raise CorrectionRejected(f"“{value}”不是有效的金额（万元）。") from exc
+        raise CorrectionRejected(
+            _("“%(value)s”不是有效的金额（万元）。") % {"value": value}
+        ) from exc
     if not number.is_finite():
-        raise CorrectionRejected(f"“{value}”不是有效的金额（万元）。")
+        raise CorrectionRejected(_("“%(value)s”不是有效的金额（万元）。") % {"value": value})
     return _amount(number)
 
 
@@ -624,10 +627,10 @@ def correct(
 ) -> Correction:
     """Record a person's correction and apply it; the checks run again at once."""
     if not (reason or "").strip():
-        raise CorrectionRejected("请填写更正理由。")
+        raise CorrectionRejected(_("请填写更正理由。"))
     key = FieldKey.parse(field)
     if key.kind != "item" and action != CorrectionAction.SET:
-        raise CorrectionRejected("只有科目明细可以添加或删除。")
+        raise CorrectionRejected(_("只有科目明细可以添加或删除。"))
     cleaned = _clean_new_value(key, action, new_value)
     if key.kind == "item" and action != CorrectionAction.REMOVE:
         # Renaming an item's code moves its key: record it under the key it ends up with
@@ -636,7 +639,7 @@ def correct(
             key = FieldKey("item", key.group, key.name, item_key(cleaned["code"], cleaned["name"]))
             field = f"{key.group}.{key.name}.{key.item}"
             if _find_item(disclosure, key) is not None:
-                raise CorrectionRejected("这个科目已经存在，请直接修改。")
+                raise CorrectionRejected(_("这个科目已经存在，请直接修改。"))
     with transaction.atomic():
         correction = Correction.objects.create(
             disclosure=disclosure,
@@ -826,7 +829,7 @@ def publish(disclosure: Disclosure, *, user=None, acknowledge_errors: bool = Fal
     same department, year and kind (kept in history, no longer shown publicly)."""
     has_errors = disclosure.checks.filter(severity=Severity.ERROR).exists()
     if has_errors and not acknowledge_errors:
-        raise PublishBlocked("这份文件仍有错误级校验结果，发布前须确认知悉这些不一致。")
+        raise PublishBlocked(_("这份文件仍有错误级校验结果，发布前须确认知悉这些不一致。"))
     with transaction.atomic():
         Disclosure.objects.filter(pk=disclosure.pk).update(
             published=True,
