@@ -541,3 +541,35 @@ def test_pdf_ruled_table_with_a_merged_header_cell() -> None:
         ("", "Total", "Basic"),
         ("Salaries", "801.12", "801.12"),
     )
+
+
+def test_an_old_excel_xls_workbook_parses_like_its_xlsx(tmp_path):
+    """The .xls path (xlrd) on a real sample: the 004 workbook re-saved as Excel 97-2003."""
+    import io
+
+    import openpyxl
+    import xlwt
+
+    from disclosures.parsing import parse
+
+    src = Path(__file__).resolve().parents[2] / "disclosures" / "samples" / "fixtures"
+    xlsx = (src / "004_a0aa4bbb27e038c2.xlsx").read_bytes()
+    book = openpyxl.load_workbook(io.BytesIO(xlsx), data_only=True)
+    xls = xlwt.Workbook()
+    for sheet in book.worksheets:
+        target = xls.add_sheet(sheet.title[:31])
+        for r, row in enumerate(sheet.iter_rows(values_only=True)):
+            for c, value in enumerate(row):
+                if value is not None:
+                    target.write(r, c, value)
+    buffer = io.BytesIO()
+    xls.save(buffer)
+    old, new = parse(buffer.getvalue(), "004.xls").to_dict(), parse(xlsx, "004.xlsx").to_dict()
+    assert old["source"]["format"] == "xls"
+    assert old["totals"] == new["totals"] and old["three_public"] == new["three_public"]
+    assert old["functional"] == new["functional"] and old["economic"] == new["economic"]
+    import json
+
+    expected = json.loads((src.parent / "expected" / "004_a0aa4bbb27e038c2.json").read_text())
+    codes = [i["code"] for i in old["functional"]["department"]]
+    assert codes == [i["code"] for i in expected["functional"]["department"]]
