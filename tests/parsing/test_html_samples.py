@@ -1,0 +1,60 @@
+"""HTML reader end to end: a sample published as a web page parses like its text dump.
+
+The web page is built from the dump (headings → <h2>, paragraphs → <p>, tab-separated
+rows → <table>), the way many finance bureaus publish disclosures as HTML.
+"""
+
+from __future__ import annotations
+
+import html
+from pathlib import Path
+
+import pytest
+
+from disclosures.parsing import parse
+
+SAMPLES = Path(__file__).resolve().parents[2] / "disclosures" / "samples"
+
+
+def as_web_page(text: str) -> str:
+    out, rows = ["<!doctype html><html><head><meta charset='utf-8'></head><body>"], []
+
+    def flush():
+        if rows:
+            cells = "".join(
+                "<tr>" + "".join(f"<td>{html.escape(c)}</td>" for c in row) + "</tr>"
+                for row in rows
+            )
+            out.append(f"<table border='1'>{cells}</table>")
+            rows.clear()
+
+    for line in text.splitlines():
+        if "\t" in line:
+            rows.append(line.split("\t"))
+            continue
+        flush()
+        if line.strip():
+            tag = "h2" if line.startswith("#") else "p"
+            out.append(f"<{tag}>{html.escape(line.lstrip('#').strip())}</{tag}>")
+    flush()
+    return "\n".join(out) + "</body></html>"
+
+
+@pytest.mark.parametrize("sample", ["000_2abe3100919c2127", "004_a0aa4bbb27e038c2"])
+def test_a_sample_as_a_web_page_parses_like_its_text_dump(sample):
+    text = (SAMPLES / f"{sample}.txt").read_text("utf-8")
+    web = parse(as_web_page(text).encode(), f"{sample}.html").to_dict()
+    dump = parse(text.encode(), f"{sample}.txt").to_dict()
+    assert web["source"]["format"] == "html"
+    for key in (
+        "department",
+        "region",
+        "fiscal_year",
+        "kind",
+        "totals",
+        "three_public",
+        "assets",
+        "functional",
+        "economic",
+    ):
+        assert web[key] == dump[key], key
