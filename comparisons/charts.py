@@ -11,6 +11,7 @@ from decimal import Decimal
 from typing import Any
 
 import plotly.graph_objects as go
+from django.utils.translation import gettext as _
 
 FONT = "PingFang SC, Noto Sans CJK SC, Microsoft YaHei, sans-serif"
 COLORS = [
@@ -53,7 +54,7 @@ def _parent_code(code: str, present: set[str]) -> str:
 
 
 def functional_treemap(
-    items: Sequence[Mapping[str, Any]], *, root_label: str, unit: str = "万元"
+    items: Sequence[Mapping[str, Any]], *, root_label: str, unit: str | None = None
 ) -> go.Figure:
     """类 → 款 → 项 drill-down of functional spending (click to go down, path bar back).
 
@@ -62,6 +63,7 @@ def functional_treemap(
     inconsistency the checks report), the box is sized by the children and the hover
     says so, because plotly cannot draw a parent smaller than its parts.
     """
+    unit = unit or _("万元")
     rows = [i for i in items if i.get("code") and i.get("total") is not None]
     present = {r["code"] for r in rows}
     values = {r["code"]: _num(r["total"]) for r in rows}
@@ -74,7 +76,9 @@ def functional_treemap(
         stated = values[code]
         parts = children_sum.get(code, 0.0)
         sized[code] = max(stated, parts)
-        notes[code] = "" if parts <= stated + 0.01 * max(1, len(present)) else " ⚠ 分项之和大于本级"
+        notes[code] = (
+            "" if parts <= stated + 0.01 * max(1, len(present)) else " ⚠ " + _("分项之和大于本级")
+        )
     top = sum(sized[c] for c, p in parents.items() if p == ROOT)
     ids = [ROOT] + [r["code"] for r in rows]
     fig = go.Figure(
@@ -121,10 +125,12 @@ def three_public_over_years(
             name=label,
             x=[r["label"] for r in rows],
             y=[_num(r.get(key)) for r in rows],
-            hovertemplate="%{x} " + label + "<br>%{y:,.2f} 万元<extra></extra>",
+            hovertemplate="%{x} " + label + "<br>%{y:,.2f} " + _("万元") + "<extra></extra>",
         )
     fig.update_layout(
-        barmode="stack", xaxis={"type": "category"}, yaxis={"title": "万元", "tickformat": ",.2f"}
+        barmode="stack",
+        xaxis={"type": "category"},
+        yaxis={"title": _("万元"), "tickformat": ",.2f"},
     )
     return _layout(fig, height=340)
 
@@ -144,11 +150,11 @@ def economic_breakdown(items: Sequence[Mapping[str, Any]]) -> go.Figure:
             name=f"{cls} {classes.get(cls, '')}".strip(),
             y=[f"{r['code']} {r['name']}" for r in part],
             x=[_num(r["total"]) for r in part],
-            hovertemplate="%{y}<br>%{x:,.2f} 万元<extra></extra>",
+            hovertemplate="%{y}<br>%{x:,.2f} " + _("万元") + "<extra></extra>",
         )
     fig.update_layout(
         barmode="relative",
-        xaxis={"title": "万元", "tickformat": ",.2f"},
+        xaxis={"title": _("万元"), "tickformat": ",.2f"},
         yaxis={"categoryorder": "total ascending"},
     )
     return _layout(fig, height=max(300, 22 * len(rows) + 80))
@@ -163,8 +169,15 @@ def execution_rate(rows: Sequence[Mapping[str, Any]]) -> go.Figure:
             y=[f"{r['code']} {r['name']}" for r in rows],
             x=[float(r["rate"]) * 100 for r in rows],
             customdata=[[_num(r["budget"]), _num(r["final"])] for r in rows],
-            hovertemplate="%{y}<br>执行率 %{x:.1f}%<br>预算 %{customdata[0]:,.2f} / "
-            "决算 %{customdata[1]:,.2f} 万元<extra></extra>",
+            hovertemplate="%{y}<br>"
+            + _("执行率")
+            + " %{x:.1f}%<br>"
+            + _("预算")
+            + " %{customdata[0]:,.2f} / "
+            + _("决算")
+            + " %{customdata[1]:,.2f} "
+            + _("万元")
+            + "<extra></extra>",
             marker={"color": ["#b42318" if float(r["rate"]) > 1 else "#175cd3" for r in rows]},
         )
     )

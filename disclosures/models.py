@@ -142,6 +142,7 @@ class Disclosure(models.Model):
     )
     progress = models.PositiveSmallIntegerField(_("进度"), default=0)
     error = models.TextField(_("错误说明"), blank=True)
+    error_en = models.TextField(_("错误说明（英文）"), blank=True)
     attempts = models.PositiveSmallIntegerField(_("解析次数"), default=0)
     parser_version = models.CharField(_("解析器版本"), max_length=32, blank=True)
     published = models.BooleanField(_("已发布"), default=False, db_index=True)
@@ -213,6 +214,15 @@ class Disclosure(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("disclosures:disclosure_detail", args=[self.pk])
+
+    @property
+    def localized_error(self) -> str:
+        """The failure reason in the language of the current request."""
+        from django.utils.translation import get_language
+
+        if self.error_en and (get_language() or "").startswith("en"):
+            return self.error_en
+        return self.error
 
     @property
     def is_finished(self) -> bool:

@@ -19,6 +19,7 @@ from django.core.files.base import ContentFile
 from django.db import DatabaseError, connection, transaction
 from django.db.models import F
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from . import parsing
@@ -57,6 +58,11 @@ class IngestResult:
     created: bool  # False: the same bytes were uploaded before (matched by SHA-256)
 
 
+def localized_error(zh: str, en: str | None) -> str:
+    """The parser's message in the language of the current request (Chinese by default)."""
+    return en if en and get_language().startswith("en") else zh
+
+
 def _max_upload_bytes() -> int:
     return settings.YUJUE_MAX_UPLOAD_MB * 1024 * 1024
 
@@ -82,7 +88,7 @@ def ingest_upload(fileobj: IO[bytes], original_name: str, *, user=None) -> Inges
     try:
         fmt = parsing.detect_format(data, original_name)
     except parsing.ParseError as exc:
-        raise UploadRejected(f"{original_name}：{exc}") from exc
+        raise UploadRejected(f"{original_name}: {localized_error(str(exc), exc.en)}") from exc
 
     with transaction.atomic():
         disclosure = Disclosure(
@@ -106,7 +112,7 @@ def enqueue_parse(disclosure: Disclosure) -> None:
     """Mark the row queued and send the task once the surrounding transaction commits."""
     now = timezone.now()
     Disclosure.objects.filter(pk=disclosure.pk).update(
-        status=Status.QUEUED, queued_at=now, progress=0, error=""
+        status=Status.QUEUED, queued_at=now, progress=0, error="", error_en=""
     )
     disclosure.status, disclosure.queued_at, disclosure.progress = Status.QUEUED, now, 0
     pk = disclosure.pk
@@ -137,6 +143,7 @@ def claim(disclosure_id: int) -> bool:
         parse_started_at=timezone.now(),
         progress=1,
         error="",
+        error_en="",
         attempts=F("attempts") + 1,
     )
     return changed == 1
@@ -163,7 +170,11 @@ def run_parse(disclosure_id: int) -> Disclosure | None:
         with disclosure.file.open("rb") as fh:
             data = fh.read()
     except FileNotFoundError:
-        return _fail(disclosure, "存储中找不到这个文件，请重新上传。(The stored file is missing.)")
+        return _fail(
+            disclosure,
+            "存储中找不到这个文件，请重新上传。",
+            en="The stored file is missing; please upload it again.",
+        )
     except OSError:
         _requeue_after_transient(disclosure_id)
         raise
@@ -174,12 +185,15 @@ def run_parse(disclosure_id: int) -> Disclosure | None:
             progress=lambda p: _set_progress(disclosure_id, p),
         )
     except parsing.ParseError as exc:
-        return _fail(disclosure, str(exc))
+        return _fail(disclosure, str(exc), en=getattr(exc, "en", None))
     except SoftTimeLimitExceeded:
+        limit = settings.CELERY_TASK_SOFT_TIME_LIMIT
         return _fail(
             disclosure,
-            f"解析超时（超过 {settings.CELERY_TASK_SOFT_TIME_LIMIT} 秒），文件可能过大或过于复杂；"
-            "文件已保存，可拆分后重新上传或请管理员处理。(Parsing took too long.)",
+            f"解析超时（超过 {limit} 秒），文件可能过大或过于复杂；"
+            "文件已保存，可拆分后重新上传或请管理员处理。",
+            en=f"Parsing took longer than {limit} s: the file may be too large or complex. "
+            "It is kept; split it and upload again, or ask an admin.",
         )
     except DatabaseError:
         _requeue_after_transient(disclosure_id)
@@ -188,8 +202,9 @@ def run_parse(disclosure_id: int) -> Disclosure | None:
         log.exception("parser crashed on disclosure %s", disclosure_id)
         return _fail(
             disclosure,
-            "解析程序内部出错，文件已保存，管理员修复后可重新解析。"
-            "(The parser crashed; the file is kept and can be re-parsed.)",
+            "解析程序内部出错，文件已保存，管理员修复后可重新解析。",
+            en="The parser crashed on this file. The file is kept and can be re-parsed "
+            "once an admin has fixed the problem.",
         )
     try:
         store_result(disclosure, result)
@@ -209,9 +224,14 @@ def _requeue_after_transient(disclosure_id: int) -> None:
         log.warning("could not put disclosure %s back to queued", disclosure_id)
 
 
-def _fail(disclosure: Disclosure, message: str) -> Disclosure:
+def _fail(disclosure: Disclosure, message: str, *, en: str | None = None) -> Disclosure:
+    """Mark the row failed with the reason in plain words (Chinese, and English if known)."""
     Disclosure.objects.filter(pk=disclosure.pk).update(
-        status=Status.FAILED, error=message, progress=0, parsed_at=timezone.now()
+        status=Status.FAILED,
+        error=message,
+        error_en=en or "",
+        progress=0,
+        parsed_at=timezone.now(),
     )
     disclosure.refresh_from_db()
     return disclosure
@@ -232,6 +252,7 @@ def store_result(disclosure: Disclosure, result: parsing.ParsedDisclosure) -> No
                 status=Status.PUBLISHED,
                 progress=100,
                 error="",
+                error_en="",
                 parsed_at=timezone.now(),
             )
         return
@@ -322,6 +343,7 @@ def store_payload(disclosure: Disclosure, payload: dict[str, Any]) -> None:
         locked.status = Status.PUBLISHED if locked.published else Status.NEEDS_REVIEW
         locked.progress = 100
         locked.error = ""
+        locked.error_en = ""
         locked.parsed_at = timezone.now()
         locked.save()
         apply_corrections(locked)
@@ -406,6 +428,9 @@ def sweep_stuck(older_than: timedelta | None = None) -> list[int]:
                 status=Status.FAILED,
                 error=f"解析 {disclosure.attempts} 次仍未完成（可能文件过大或处理超时），"
                 "文件已保存，可重新解析。",
+                error_en=f"Parsing did not finish after {disclosure.attempts} attempts (the file "
+                "may be too large, or the worker timed out). The file is kept and can be "
+                "re-parsed.",
             )
             continue
         with transaction.atomic():
@@ -438,7 +463,7 @@ def status_payload(disclosure: Disclosure) -> dict[str, Any]:
         "status": disclosure.status,
         "status_label": disclosure.get_status_display(),
         "progress": disclosure.progress,
-        "error": disclosure.error,
+        "error": disclosure.localized_error,
         "department": disclosure.department.name if disclosure.department_id else "",
         "fiscal_year": disclosure.fiscal_year,
         "kind": disclosure.get_kind_display() if disclosure.kind else "",
