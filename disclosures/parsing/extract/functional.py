@@ -135,6 +135,19 @@ def _cell_at(
     return table.amount(cells[j]) if 0 <= j < len(cells) else None
 
 
+def _actual_columns_start(table: LogicalTable, start: int) -> int:
+    """Where the columns to read begin. A final-account table often gives the year's
+    budget first (年初预算数 / 调整预算数) and then what was actually spent (本年支出 /
+    决算数): the figures of a 决算 are the actual ones, so read from that group."""
+    actual = table.column("本年支出", "决算数", "支出决算", "本年决算", start=start)
+    budget = table.column(
+        "年初预算", "调整预算", "全年预算", "预算数", start=start, exclude=("决算",)
+    )
+    if actual is not None and budget is not None and budget < actual:
+        return actual
+    return start
+
+
 def _items_from_table(
     table: LogicalTable, *, economic: bool, want_columns: bool, path: str
 ) -> ItemsResult:
@@ -143,14 +156,13 @@ def _items_from_table(
     name_col = _header_name_col(table)
     total_col = basic_col = project_col = None
     if name_col is not None:
-        total_col = table.column(
-            "合计", "总计", "小计", "金额", "预算数", "决算数", start=name_col + 1
-        )
-        if total_col is None and name_col + 1 < len(table.labels):
-            total_col = name_col + 1
+        start = _actual_columns_start(table, name_col + 1)
+        total_col = table.column("合计", "总计", "小计", "金额", "预算数", "决算数", start=start)
+        if total_col is None and start < len(table.labels):
+            total_col = start
         if want_columns:
-            basic_col = table.column("基本支出", exclude=("合计",), start=name_col + 1)
-            project_col = table.column("项目支出", start=name_col + 1)
+            basic_col = table.column("基本支出", exclude=("合计",), start=start)
+            project_col = table.column("项目支出", start=start)
     positions = _split_positions(table)
     inherited: dict[str, str] = {}
     seen: set[str] = set()

@@ -140,13 +140,28 @@ def _looks_like_header(row: tuple[str, ...]) -> bool:
     return bool(cells & _HEADER_WORDS) or any("科目" in c or "预算数" in c for c in cells)
 
 
+_CAPTION = re.compile(r"单位[:：]|部门[:：]|公开\d+表|^表[\d一二三四五六七八九十]")
+
+
+def _is_caption_table(block: Table) -> bool:
+    """A one- or two-line "table" that is really the caption above a table
+    ("部门：某某局 | 金额单位：万元", "公开04表"): read as text, not as a table."""
+    cells = [c for r in block.rows for c in r if c and c.strip()]
+    return (
+        len(block.rows) <= 2
+        and bool(cells)
+        and not any(_is_number_cell(c) for c in cells)
+        and any(_CAPTION.search(compact(c)) for c in cells)
+    )
+
+
 def build_tables(document: Document, default_unit: str | None) -> list[LogicalTable]:
     """Join table blocks into logical tables with title, unit, header rows and labels."""
     blocks = document.blocks
     tables: list[LogicalTable] = []
     last_table_block = -10
     for block in blocks:
-        if not isinstance(block, Table) or not block.rows:
+        if not isinstance(block, Table) or not block.rows or _is_caption_table(block):
             continue
         rows = [
             Row(tuple(c or "" for c in cells), block.index, i, block.page_of(i))
@@ -181,9 +196,12 @@ def build_tables(document: Document, default_unit: str | None) -> list[LogicalTa
         unit: str | None = None
         # Up to four paragraphs before the table: its title, "单位：万元", "表一".
         for b in reversed(blocks[max(0, block.index - 5) : block.index]):
-            if not isinstance(b, Paragraph):
+            if isinstance(b, Table) and _is_caption_table(b):
+                text = compact(" ".join(c for r in b.rows for c in r if c))
+            elif not isinstance(b, Paragraph):
                 break
-            text = compact(b.text)
+            else:
+                text = compact(b.text)
             unit = unit or detect_unit(text)
             if len(text) <= 60 and "表" in text:
                 title_parts.insert(0, text)

@@ -63,11 +63,11 @@ def _label(text: str) -> str:
 
 _INCOME_TOTAL = re.compile(r"^(?:本年收入合计|本年收入小计|本年收入|收入本年合计)$")
 _INCOME_ANY_TOTAL = re.compile(r"^收入合计$")
-_GRAND_IN = re.compile(r"^收入总计$")
+_GRAND_IN = re.compile(r"^(?:收入)?总计$")  # 决算 总表 say just 总计 on each side
 _CARRY_IN = re.compile(r"^(?:上年结转(?:和结余|结余)?(?:资金|收入)?|年初结转和结余|上年结余)$")
 _EXP_TOTAL = re.compile(r"^(?:本年支出合计|本年支出小计|本年支出)$")
 _EXP_ANY_TOTAL = re.compile(r"^支出合计$")
-_GRAND_OUT = re.compile(r"^支出总计$")
+_GRAND_OUT = re.compile(r"^(?:支出)?总计$")
 _CARRY_OUT = re.compile(r"^(?:结转下年(?:资金)?|年末结转和结余|年末结转结余)$")
 _SOURCES = (
     ("general_public_budget_income", re.compile(r"^一般公共预算(?:财政)?(?:拨款)?(?:收入|资金)?$")),

@@ -1,0 +1,58 @@
+"""A 决算 in the Ministry of Finance's standard layout (公开01–05表), made up for the test.
+
+Two things real final accounts do that the samples don't show: the caption line
+("部门：… | 金额单位：万元") sits between the title and the table as a row of its own,
+and the 一般公共预算财政拨款支出决算表 gives 年初预算数 before 本年支出 — the figures of
+a 决算 are what was spent, never the opening budget.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from disclosures.parsing import parse
+
+DATA = Path(__file__).resolve().parent / "data" / "final_account_template.txt"
+
+
+def parsed():
+    return parse(DATA.read_bytes(), DATA.name).to_dict()
+
+
+def test_metadata_and_the_summary_table_with_plain_zongji_rows():
+    d = parsed()
+    assert (d["department"], d["fiscal_year"], d["kind"]) == ("某某市财政局", 2022, "final")
+    assert {k: v for k, v in d["totals"].items() if v is not None} == {
+        "income_total": 1210.5,
+        "carryover_income": 200.0,
+        "grand_total": 1410.5,
+        "expenditure_total": 1310.5,
+        "carryforward": 100.0,
+        "general_public_budget_income": 1200.5,
+        "government_fund_income": 0.0,
+        "state_capital_income": 0.0,
+        "basic_expenditure": 900.5,
+        "project_expenditure": 410.0,
+    }
+
+
+def test_the_expenditure_table_is_read_with_its_caption_row_in_between():
+    items = parsed()["functional"]["department"]
+    assert [(i["code"], i["total"], i["basic"], i["project"]) for i in items][:4] == [
+        ("201", 1100.0, 700.0, 400.0),
+        ("20106", 1100.0, 700.0, 400.0),
+        ("2010601", 700.0, 700.0, None),
+        ("2010699", 400.0, None, 400.0),
+    ]
+
+
+def test_the_general_budget_table_gives_actual_spending_not_the_opening_budget():
+    items = {i["code"]: i for i in parsed()["functional"]["general_budget"]}
+    assert items["201"]["total"] == 1050.0  # 本年支出 小计, not 年初预算数 900
+    assert items["2010699"]["total"] == 350.0 and items["2010699"]["project"] == 350.0
+    assert items["208"]["total"] == 150.5
+
+
+def test_no_arithmetic_check_fires_on_a_consistent_document():
+    rules = {c["rule"] for c in parsed()["checks"]}
+    assert not rules & {"children_sum", "totals_sum", "functional_vs_total", "basic_plus_project"}
