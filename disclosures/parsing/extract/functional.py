@@ -136,15 +136,30 @@ def _cell_at(
 
 
 def _actual_columns_start(table: LogicalTable, start: int) -> int:
-    """Where the columns to read begin. A final-account table often gives the year's
-    budget first (年初预算数 / 调整预算数) and then what was actually spent (本年支出 /
-    决算数): the figures of a 决算 are the actual ones, so read from that group."""
+    """Where the columns to read begin when a table shows more than the year's figures.
+
+    * A final account may give the opening budget, carry-over or income first (年初预算数,
+      年初结转和结余, 本年收入) and then what was spent (本年支出 / 决算数): the figures of
+      a 决算 are the actual ones, so read from that group.
+    * A budget may compare years (2022年预算数 | 2023年预算数 | 增减, or 上年 | 本年):
+      read the latest year's (the document's own) columns.
+    """
     actual = table.column("本年支出", "决算数", "支出决算", "本年决算", start=start)
-    budget = table.column(
-        "年初预算", "调整预算", "全年预算", "预算数", start=start, exclude=("决算",)
-    )
-    if actual is not None and budget is not None and budget < actual:
+    if actual is not None:
         return actual
+    years = [
+        (j, int(y))
+        for j, label in enumerate(table.labels)
+        if j >= start
+        for y in re.findall(r"(20\d\d)\s*年", label)
+    ]
+    if len({y for _, y in years}) >= 2:
+        latest = max(y for _, y in years)
+        return min(j for j, y in years if y == latest)
+    if table.column("上年", start=start) is not None:
+        current = table.column("本年", start=start)
+        if current is not None:
+            return current
     return start
 
 

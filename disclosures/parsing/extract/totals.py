@@ -76,6 +76,37 @@ _SOURCES = (
 )
 
 
+def _year_columns(table: LogicalTable) -> tuple[tuple[int, int], tuple[int, int]] | None:
+    """(label column, value column) of the income and expenditure sides when a summary
+    table compares years (2022年预算数 | 2023年预算数, or 上年 | 本年); None otherwise.
+
+    The document's own figures are the latest year's, never the previous year's.
+    """
+    labels = table.labels
+    label_cols = [
+        j
+        for j, lab in enumerate(labels)
+        if re.search(r"项目|科目|收入|支出", lab) and not re.search(r"\d|数|金额", lab)
+    ]
+    if len(label_cols) < 2:
+        return None
+    sides = []
+    for k, label_at in enumerate(label_cols[:2]):
+        end = label_cols[k + 1] if k + 1 < len(label_cols) else len(labels)
+        columns = range(label_at + 1, end)
+        years = [(j, int(y)) for j in columns for y in re.findall(r"(20\d\d)\s*年", labels[j])]
+        if len({y for _, y in years}) >= 2:
+            latest = max(y for _, y in years)
+            sides.append((label_at, min(j for j, y in years if y == latest)))
+        elif any("上年" in labels[j] for j in columns) and any(
+            "本年" in labels[j] for j in columns
+        ):
+            sides.append((label_at, next(j for j in columns if "本年" in labels[j])))
+        else:
+            return None
+    return sides[0], sides[1]
+
+
 def summary_table_totals(table: LogicalTable, pool: Pool, checks: list[Check]) -> None:
     """Read one 收支总表 (department or 财政拨款) into the pool."""
     fiscal = table_kind(table) == "summary_fiscal"
@@ -88,8 +119,16 @@ def summary_table_totals(table: LogicalTable, pool: Pool, checks: list[Check]) -
                 split = j
     pairs_in: list[tuple[str, str, object]] = []  # (label, raw value, row)
     pairs_out: list[tuple[str, str, object]] = []
+    layout = _year_columns(table)
     for row in table.body:
         cells = row.cells
+        if layout is not None:
+            # Several years side by side: read each side's label with its latest year.
+            for side, (label_at, value_at) in zip((pairs_in, pairs_out), layout, strict=True):
+                if label_at < len(cells) and has_cjk(cells[label_at]):
+                    value = cells[value_at] if value_at < len(cells) else ""
+                    side.append((_label(cells[label_at]), value, row))
+            continue
         j = 0
         while j < len(cells):
             text = cells[j]
