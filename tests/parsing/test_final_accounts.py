@@ -56,3 +56,15 @@ def test_the_general_budget_table_gives_actual_spending_not_the_opening_budget()
 def test_no_arithmetic_check_fires_on_a_consistent_document():
     rules = {c["rule"] for c in parsed()["checks"]}
     assert not rules & {"children_sum", "totals_sum", "functional_vs_total", "basic_plus_project"}
+
+
+def test_the_three_public_table_of_a_final_account_gives_the_actual_not_the_budget():
+    path = DATA.parent / "final_account_three_public.txt"
+    three = parse(path.read_bytes(), path.name).to_dict()["three_public"]
+    assert three == {
+        "total": 12.5,
+        "overseas": 0.0,
+        "vehicle_purchase": 0.0,
+        "vehicle_operation": 10.0,
+        "reception": 2.5,
+    }

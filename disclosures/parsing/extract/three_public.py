@@ -56,12 +56,18 @@ def three_public_table(table: LogicalTable, pool: Pool, checks: list[Check]) -> 
             )
         )
         return
+    # A final account's table gives the budget (预算数) and then the actual (决算数): the
+    # disclosure's figures are the actual ones.
+    start = 0
+    actual = table.column("决算")
+    if actual is not None and any("预算" in label for label in table.labels[:actual]):
+        start = actual
     cols = {
-        "total": table.column("合计", exclude=("公务用车", "出国", "接待")),
-        "overseas": table.column("出国"),
-        "vehicle_purchase": _col(table, ("购置",), ("运行",)),
-        "vehicle_operation": _col(table, ("运行",), ("购置",)),
-        "reception": table.column("接待"),
+        "total": table.column("合计", exclude=("公务用车", "出国", "接待"), start=start),
+        "overseas": table.column("出国", start=start),
+        "vehicle_purchase": _col(table, ("购置",), ("运行",), start),
+        "vehicle_operation": _col(table, ("运行",), ("购置",), start),
+        "reception": table.column("接待", start=start),
     }
     src = row.source()
     for key in ("total", "overseas", "reception"):
@@ -91,8 +97,12 @@ def three_public_table(table: LogicalTable, pool: Pool, checks: list[Check]) -> 
         )
 
 
-def _col(table: LogicalTable, want: tuple[str, ...], avoid: tuple[str, ...]) -> int | None:
+def _col(
+    table: LogicalTable, want: tuple[str, ...], avoid: tuple[str, ...], start: int = 0
+) -> int | None:
     for j, label in enumerate(table.labels):
+        if j < start:
+            continue
         # The last word of a stacked label is the column's own name.
         own = label.split(" ")[-1] if label else ""
         if any(w in own for w in want) and not any(a in own for a in avoid):
