@@ -68,3 +68,26 @@ def test_the_three_public_table_of_a_final_account_gives_the_actual_not_the_budg
         "vehicle_operation": 10.0,
         "reception": 2.5,
     }
+
+
+def test_a_basic_expenditure_table_printed_as_three_column_groups_side_by_side():
+    path = DATA.parent / "final_account_basic_side_by_side.txt"
+    d = parse(path.read_bytes(), path.name).to_dict()
+    codes = [i["code"] for i in d["economic"]["basic"]]
+    assert codes == [
+        "301",
+        "30101",
+        "30102",
+        "30108",
+        "302",
+        "30201",
+        "30211",
+        "30217",
+        "303",
+        "30305",
+        "307",
+        "310",
+        "31002",
+    ]
+    assert d["totals"]["personnel_expenditure"] == 650.0
+    assert d["totals"]["public_expenditure"] == 160.0

@@ -19,7 +19,7 @@ from decimal import Decimal
 from ..normalize import clean_name, compact, parse_amount, to_wan
 from ..types import Check, LineItem, Source
 from .prose import AMOUNT
-from .tables import LogicalTable, Section, has_cjk, is_total_label
+from .tables import LogicalTable, Row, Section, has_cjk, is_total_label
 
 __all__ = ["ItemsResult", "economic_items", "functional_items", "prose_functional_items"]
 
@@ -261,14 +261,66 @@ def _items_from_table(
 
 def functional_items(table: LogicalTable, path: str) -> ItemsResult:
     """Functional classification rows of one table (department or general budget)."""
-    return _items_from_table(table, economic=False, want_columns=True, path=path)
+    return _merged(
+        [
+            _items_from_table(t, economic=False, want_columns=True, path=path)
+            for t in _side_by_side(table)
+        ]
+    )
 
 
 def economic_items(table: LogicalTable, path: str) -> ItemsResult:
     """部门经济分类 rows (301…, 30101…) of a basic-expenditure table."""
-    result = _items_from_table(table, economic=True, want_columns=False, path=path)
+    result = _merged(
+        [
+            _items_from_table(t, economic=True, want_columns=False, path=path)
+            for t in _side_by_side(table)
+        ]
+    )
     result.items = [LineItem(i.code, i.name, i.total, None, None, i.source) for i in result.items]
     return result
+
+
+_GROUP_START = re.compile(r"科目编码|科目代码|^编码$|^代码$")
+
+
+def _side_by_side(table: LogicalTable) -> list[LogicalTable]:
+    """A table printed as several column groups side by side (科目编码 | 科目名称 | 金额,
+    repeated — the usual layout of a 基本支出 table split into 人员经费 and 公用经费)
+    becomes one table per group; otherwise the table itself."""
+    starts = [
+        j
+        for j, label in enumerate(table.labels)
+        if _GROUP_START.search(label.split(" ")[-1] if label else "")
+    ]
+    if len(starts) < 2:
+        return [table]
+    bounds = list(zip(starts, [*starts[1:], table.width], strict=True))
+    parts = []
+    for start, end in bounds:
+        rows = [Row(r.cells[start:end], r.block, r.row, r.page) for r in table.rows]
+        part = LogicalTable(
+            title=table.title,
+            unit=table.unit,
+            unit_stated=table.unit_stated,
+            rows=rows,
+            header_count=table.header_count,
+            labels=table.labels[start:end],
+        )
+        parts.append(part)
+    return parts
+
+
+def _merged(results: list[ItemsResult]) -> ItemsResult:
+    if len(results) == 1:
+        return results[0]
+    merged = results[0]
+    for extra in results[1:]:
+        seen = {i.code for i in merged.items if i.code}
+        merged.items.extend(i for i in extra.items if not i.code or i.code not in seen)
+        merged.checks.extend(extra.checks)
+        merged.has_basic_project = merged.has_basic_project or extra.has_basic_project
+    return merged
 
 
 # -------------------------------------------------------------------- dictionary

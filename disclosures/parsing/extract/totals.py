@@ -211,9 +211,40 @@ def _grand_out(pool: Pool, value, rank, src, checks: list[Check]) -> None:
         pool.add("totals.grand_total", value, rank, src, "table")
 
 
+_PERSONNEL_TOTAL = re.compile(r"^人员(?:经费|支出)(?:合计|小计)$")
+_PUBLIC_TOTAL = re.compile(r"^(?:日常)?公用(?:经费|支出)(?:合计|小计)$")
+
+
+def _labelled_totals(table: LogicalTable, pool: Pool) -> bool:
+    """ "人员经费合计 … 650 | 公用经费合计 … 160": the side-by-side layout's total row."""
+    found = False
+    for row in table.body:
+        cells = row.cells
+        for j, cell in enumerate(cells):
+            label = compact(cell)
+            key = (
+                "totals.personnel_expenditure"
+                if _PERSONNEL_TOTAL.match(label)
+                else "totals.public_expenditure"
+                if _PUBLIC_TOTAL.match(label)
+                else None
+            )
+            if key is None:
+                continue
+            value = next(
+                (table.amount(c) for c in cells[j + 1 :] if table.amount(c) is not None), None
+            )
+            if value is not None:
+                pool.add(key, value, RANK_TABLE, row.source(), "table")
+                found = True
+    return found
+
+
 def total_row_totals(table: LogicalTable, kind: str, pool: Pool) -> None:
     """合计 row of the department's functional table (basic/project/all) and of the
     basic-expenditure table (人员经费/公用经费)."""
+    if kind == "economic_basic" and _labelled_totals(table, pool):
+        return
     for row in table.body:
         cells = row.cells
         idx = next((i for i, c in enumerate(cells[:3]) if is_total_label(c)), None)
