@@ -184,10 +184,18 @@ def fiscal_year_votes(lines: Iterable[tuple[str, int]]) -> Counter[int]:
     return votes
 
 
+_STRONG_BUDGET = re.compile(r"(?:部门|单位)预算")
+_STRONG_FINAL = re.compile(r"(?:部门|单位)决算")
+
+
 def kind_votes(text: str) -> tuple[int, int]:
     """(预算 votes, 决算 votes) for one line, ignoring terms like 一般公共预算."""
-    stripped = _NEUTRAL_TERMS.sub("", unicodedata.normalize("NFKC", text))
-    return stripped.count("预算"), stripped.count("决算")
+    text = unicodedata.normalize("NFKC", text)
+    # "部门预算" / "单位决算" name the kind outright, even in "部门预算公开".
+    budget = len(_STRONG_BUDGET.findall(text))
+    final = len(_STRONG_FINAL.findall(text))
+    stripped = _NEUTRAL_TERMS.sub("", _STRONG_BUDGET.sub("", _STRONG_FINAL.sub("", text)))
+    return budget + stripped.count("预算"), final + stripped.count("决算")
 
 
 def detect_kind(titles: Iterable[str], body: Iterable[str] = ()) -> str | None:

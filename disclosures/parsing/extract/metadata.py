@@ -18,7 +18,9 @@ from ..types import Check, Document, Paragraph, Region, Source, Table
 
 __all__ = ["Metadata", "read_metadata"]
 
-_SUFFIX = r"(?:局|委员会|办公室|厅|委|院|中心|署|馆|所|站|队)"
+_SUFFIX = (
+    r"(?:局|委员会|办公室|厅|委|院|中心|署|馆|所|站|队|部|联合会|工会|协会|合作社|学校|幼儿园)"
+)
 # Report words that follow the department in a title line.
 _REPORT_WORDS = re.compile(
     r"(?:20\d{2}\s*年度?|部门预算|部门决算|单位预算|单位决算|预算|决算|财政拨款|一般公共预算|收支|"
@@ -103,6 +105,9 @@ def _candidates(document: Document) -> list[tuple[str, int, Source]]:
 def _title_name(text: str) -> str | None:
     """The department named by a title-like line, or None."""
     t = compact(text)
+    # The year first: "2023年南京市…" must not lose "2023" to the number-prefix rule and
+    # leave "年南京市…".
+    t = re.sub(r"^20\d{2}年度?", "", t)
     t = _LEADING_JUNK.sub("", t)
     t = re.sub(r"^20\d{2}年度?", "", t)
     t = _LEADING_WORDS.sub("", t)
