@@ -91,3 +91,30 @@ def test_a_basic_expenditure_table_printed_as_three_column_groups_side_by_side()
     ]
     assert d["totals"]["personnel_expenditure"] == 650.0
     assert d["totals"]["public_expenditure"] == 160.0
+
+
+def test_a_prose_only_final_account():
+    path = DATA.parent / "final_account_prose_only.txt"
+    d = parse(path.read_bytes(), path.name).to_dict()
+    # "收、支总计均为1,500.20万元"; an item's "支出决算为800.00万元" is not a total.
+    assert {k: v for k, v in d["totals"].items() if v is not None} == {"grand_total": 1500.2}
+    assert d["three_public"] == {
+        "total": 8.5,
+        "overseas": 0.0,
+        "vehicle_purchase": 0.0,
+        "vehicle_operation": 6.0,
+        "reception": 2.5,
+    }
+    assert d["assets"] == {"vehicles": 2}
+    items = {(i["code"], i["name"]): i["total"] for i in d["functional"]["general_budget"]}
+    assert items[("213", "农林水支出")] == 1000.0 and items[("2210201", "住房公积金")] == 200.0
+    # Names the (partial) dictionary cannot code stay code-less, each with a check.
+    assert items[(None, "行政运行")] == 800.0
+    assert sum(c["rule"] == "code_missing" for c in d["checks"]) == 2
+
+
+def test_unequal_income_and_expenditure_totals_in_prose_are_not_a_grand_total():
+    text = "# 某某县农业农村局2022年度部门决算\n\n2022年度收、支总计2,952.11万元、2,845.57万元。\n"
+    d = parse(text.encode(), "x.txt").to_dict()
+    assert d["totals"]["grand_total"] is None
+    assert any(c["rule"] == "grand_total_mismatch" for c in d["checks"])

@@ -488,7 +488,7 @@ def _add(found, lookup, code, name, value, sec: Section, m, checks) -> None:
             Check(
                 "warning",
                 "code_missing",
-                f"说明文字中的科目“{name}”（{value} 万元）在词典中找不到唯一编码，请人工指定。",
+                f"说明文字中的科目“{name}”（{format(value, 'f')} 万元）在词典中找不到唯一编码，请人工指定。",
                 "functional.general_budget",
             )
         )

@@ -22,7 +22,7 @@ _ZERO = r"(?P<zero>0(?:\.0+)?)(?![\d.]|\s*[万千亿元%])"
 _YEAR = re.compile(r"20\d{2}\s*年(?:度)?")
 # Characters allowed between a label and its amount.
 _GAP_CHARS = set(
-    "支出预算决算安排数为是共计合计总额金额总计：: 年度初全本部门单位我局的资金财政拨款当收入用费。"
+    "支出预算决算安排数为是共计合计总额金额总计：: 年度初全本部门单位我局的资金财政拨款当收入用费。均各"
 )
 _GAP_REJECT = re.compile(r"增加|减少|增长|下降|较|比|持平|占|其中|同比|上年|去年")
 

@@ -311,7 +311,7 @@ _PROSE_LABELS: tuple[tuple[str, str], ...] = (
         r"本年支出(?:合计)?|(?:(?<=年)|(?<=部门)|(?<![\u4e00-\u9fff]))"
         r"(?:支出预算|支出决算总?(?:数)?)",
     ),
-    ("grand_total", r"(?<!财政拨款)收支总(?:预算|决算|计)|收入总计"),
+    ("grand_total", r"(?<!财政拨款)收[、，,]?支总(?:预算|决算|计)|收入总计"),
     ("carryover_income", r"上年结转(?:和结余|结余)?(?:资金|收入)?|年初结转和结余(?:资金)?"),
     ("carryforward", r"结转下年(?:资金)?|年末结转和结余(?:资金)?"),
     (
@@ -334,6 +334,8 @@ _PROSE_LABELS: tuple[tuple[str, str], ...] = (
     ("procurement_total", r"政府采购(?:预算|支出|资金)?(?:总额|总金额|合计|总计)?"),
 )
 _TIGHT = {"general_public_budget_income", "government_fund_income", "state_capital_income"}
+_ITEM_MARKER = re.compile(r"[（(](?:类|款|项)[）)]")
+_SECOND_AMOUNT = re.compile(r"\s*(?:万元)?\s*[、和与及]\s*([\d,，.]+)\s*万元")
 # Not the tail of another label ("基金预算收入0万元").
 _INCOME_STATED = re.compile(r"(?:(?<=年)|(?<=部门)|(?<![\u4e00-\u9fff]))(?:预算收入|收入预算)")
 _CARRY_WORD = re.compile(r"上年结转|年初结转|结转和结余")
@@ -365,6 +367,25 @@ def prose_totals(sections: list[Section], pool: Pool, checks: list[Check]) -> No
                 label, text, allow_period=key != "procurement_total", strict=key in _TIGHT
             ):
                 before = text[max(0, m.start - 14) : m.start]
+                clause = text[
+                    max(text.rfind("。", 0, m.start), text.rfind("；", 0, m.start)) + 1 : m.start
+                ]
+                if _ITEM_MARKER.search(clause):
+                    continue  # "…行政运行（项）：支出决算为800万元" is an item, not a total
+                if key == "grand_total":
+                    second = _SECOND_AMOUNT.match(text, m.end)
+                    if second and to_wan(parse_amount(second.group(1)), "万元") != m.value:
+                        # "收、支总计2952.11万元、2845.57万元": 收入总计 ≠ 支出总计.
+                        checks.append(
+                            Check(
+                                "warning",
+                                "grand_total_mismatch",
+                                f"说明中收、支总计不相等：“{text[m.start : second.end()]}”，"
+                                "未采用。",
+                                "totals.grand_total",
+                            )
+                        )
+                        continue
                 # The clause a "其中" list hangs from names the scope of the list.
                 head = text[: m.start]
                 head = head[: head.find("其中")] if "其中" in head else head
