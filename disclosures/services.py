@@ -88,7 +88,8 @@ def ingest_upload(fileobj: IO[bytes], original_name: str, *, user=None) -> Inges
     try:
         fmt = parsing.detect_format(data, original_name)
     except parsing.ParseError as exc:
-        raise UploadRejected(f"{original_name}: {localized_error(str(exc), exc.en)}") from exc
+        message = localized_error(str(exc), getattr(exc, "en", None))
+        raise UploadRejected(f"{original_name}: {message}") from exc
 
     with transaction.atomic():
         disclosure = Disclosure(
