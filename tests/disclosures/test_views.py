@@ -144,3 +144,18 @@ def test_detail_shows_figures_with_their_source_and_publish_makes_it_public(
 def test_status_endpoint_ignores_garbage_ids(staff_client):
     response = staff_client.get(reverse("disclosures:disclosure_status"), {"ids": "x,,;1"})
     assert json.loads(response.content) == {"results": []}
+
+
+def test_a_failure_reason_is_shown_in_the_visitors_language(
+    staff_client, django_capture_on_commit_callbacks
+):
+    broken = SimpleUploadedFile("broken.pdf", b"%PDF-1.5\n" + b"\x00junk" * 300)
+    with django_capture_on_commit_callbacks(execute=True):
+        staff_client.post(reverse("disclosures:disclosure_upload"), {"files": [broken]})
+    row = Disclosure.objects.get()
+    assert row.error and row.error_en and row.error != row.error_en
+    staff_client.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    page = staff_client.get(reverse("disclosures:disclosure_list")).content.decode()
+    assert row.error_en in page and row.error not in page
+    status = staff_client.get(reverse("disclosures:disclosure_status"), {"ids": row.pk}).json()
+    assert status["results"][0]["error"] == row.error_en

@@ -19,24 +19,25 @@ __all__ = ["detect_format", "read_document"]
 
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 
-# Signatures of files people upload by mistake, with a plain name for the message.
-_OTHER_SIGNATURES: tuple[tuple[bytes, str], ...] = (
-    (b"\x89PNG\r\n\x1a\n", "图片（PNG）"),
-    (b"\xff\xd8\xff", "图片（JPEG）"),
-    (b"GIF87a", "图片（GIF）"),
-    (b"GIF89a", "图片（GIF）"),
-    (b"BM", "图片（BMP）"),
-    (b"II*\x00", "图片（TIFF）"),
-    (b"MM\x00*", "图片（TIFF）"),
-    (b"Rar!\x1a\x07", "压缩包（RAR）"),
-    (b"7z\xbc\xaf\x27\x1c", "压缩包（7z）"),
-    (b"\x1f\x8b", "压缩包（gzip）"),
-    (b"{\\rtf", "RTF 文档"),
-    (b"%!PS", "PostScript 文件"),
-    (b"\x7fELF", "程序文件"),
-    (b"MZ", "程序文件（exe）"),
-    (b"ID3", "音频文件（MP3）"),
-    (b"OggS", "音频/视频文件"),
+# Signatures of files people upload by mistake, with a plain name for the message in
+# Chinese and in English.
+_OTHER_SIGNATURES: tuple[tuple[bytes, str, str], ...] = (
+    (b"\x89PNG\r\n\x1a\n", "图片（PNG）", "an image (PNG)"),
+    (b"\xff\xd8\xff", "图片（JPEG）", "an image (JPEG)"),
+    (b"GIF87a", "图片（GIF）", "an image (GIF)"),
+    (b"GIF89a", "图片（GIF）", "an image (GIF)"),
+    (b"BM", "图片（BMP）", "an image (BMP)"),
+    (b"II*\x00", "图片（TIFF）", "an image (TIFF)"),
+    (b"MM\x00*", "图片（TIFF）", "an image (TIFF)"),
+    (b"Rar!\x1a\x07", "压缩包（RAR）", "a compressed archive (RAR)"),
+    (b"7z\xbc\xaf\x27\x1c", "压缩包（7z）", "a compressed archive (7z)"),
+    (b"\x1f\x8b", "压缩包（gzip）", "a compressed archive (gzip)"),
+    (b"{\\rtf", "RTF 文档", "an RTF document"),
+    (b"%!PS", "PostScript 文件", "a PostScript file"),
+    (b"\x7fELF", "程序文件", "a program file"),
+    (b"MZ", "程序文件（exe）", "a program file (exe)"),
+    (b"ID3", "音频文件（MP3）", "an audio file (MP3)"),
+    (b"OggS", "音频/视频文件", "an audio or video file"),
 )
 
 _HTML_RE = re.compile(
@@ -55,7 +56,10 @@ def detect_format(data: bytes, filename: str = "") -> str:
     ``filename`` is only used to word messages, never to decide.
     """
     if not data or not data.strip():
-        raise ParseError("文件是空的（0 字节或只有空白），请检查后重新上传。")
+        raise ParseError(
+            "文件是空的（0 字节或只有空白），请检查后重新上传。",
+            en="The file is empty (0 bytes or only blank space). Please check it and upload it again.",
+        )
     head = data[:1024]
     # PDF: the header may follow a little junk (some servers prepend bytes).
     if head.startswith(b"%PDF-") or b"%PDF-" in head:
@@ -64,21 +68,24 @@ def detect_format(data: bytes, filename: str = "") -> str:
         return _detect_zip(data)
     if data.startswith(_OLE_MAGIC):
         return _detect_ole(data)
-    for magic, what in _OTHER_SIGNATURES:
+    for magic, what, what_en in _OTHER_SIGNATURES:
         if data.startswith(magic):
             if what.startswith("图片"):
                 raise ParseError(
                     f"这是一张{what}，不是预算/决算文件。请上传 PDF、Word（DOCX）、"
-                    "Excel 或文字版文件；如果只有扫描图片，请先做文字识别（OCR）。"
+                    "Excel 或文字版文件；如果只有扫描图片，请先做文字识别（OCR）。",
+                    en=f"This is {what_en}, not a budget or final account. Please upload a PDF, Word (DOCX), Excel or text file; if you only have scanned images, run text recognition (OCR) first.",
                 )
             raise ParseError(
                 f"这是{what}，不是预算/决算文件。请上传 PDF、Word（DOCX）、"
-                "Excel、网页或文字版文件。"
+                "Excel、网页或文字版文件。",
+                en=f"This is {what_en}, not a budget or final account. Please upload a PDF, Word (DOCX), Excel, web page or text file.",
             )
     if data[8:12] == b"WEBP" and data.startswith(b"RIFF"):
         raise ParseError(
             "这是一张图片（WEBP），不是预算/决算文件。请上传 PDF、Word（DOCX）、"
-            "Excel 或文字版文件。"
+            "Excel 或文字版文件。",
+            en="This is an image (WEBP), not a budget or final account. Please upload a PDF, Word (DOCX), Excel or text file.",
         )
     text = _decode_text(data)
     if text is not None:
@@ -88,7 +95,8 @@ def detect_format(data: bytes, filename: str = "") -> str:
             return "text"
     raise ParseError(
         "无法识别文件类型：它不是 PDF、Word（DOCX）、Excel、网页或文字文件，"
-        "可能已损坏或是其他程序的文件。"
+        "可能已损坏或是其他程序的文件。",
+        en="The file type is not recognised: it is not a PDF, Word (DOCX), Excel, web page or text file. It may be damaged or belong to another program.",
     )
 
 
@@ -98,21 +106,27 @@ def _detect_zip(data: bytes) -> str:
             names = set(zf.namelist())
     except (zipfile.BadZipFile, OSError, ValueError) as err:
         raise ParseError(
-            "文件已损坏：压缩结构无法读取（可能下载不完整），请重新导出后再上传。"
+            "文件已损坏：压缩结构无法读取（可能下载不完整），请重新导出后再上传。",
+            en="The file is damaged: its compressed structure cannot be read (perhaps an incomplete download). Export it again and upload it.",
         ) from err
     if "word/document.xml" in names:
         return "docx"
     if "xl/workbook.xml" in names:
         return "xlsx"
     if any(n.startswith("ppt/") for n in names):
-        raise ParseError("这是 PowerPoint 演示文稿，不是预算/决算文件。请上传 PDF、Word 或 Excel。")
+        raise ParseError(
+            "这是 PowerPoint 演示文稿，不是预算/决算文件。请上传 PDF、Word 或 Excel。",
+            en="This is a PowerPoint presentation, not a budget or final account. Please upload a PDF, Word or Excel file.",
+        )
     if "content.xml" in names and "mimetype" in names:
         raise ParseError(
             "这是 OpenDocument（WPS/LibreOffice）格式，暂不支持。"
-            "请另存为 DOCX、XLSX 或 PDF 后再上传。"
+            "请另存为 DOCX、XLSX 或 PDF 后再上传。",
+            en="OpenDocument files (WPS/LibreOffice) are not supported yet. Save it as DOCX, XLSX or PDF and upload it again.",
         )
     raise ParseError(
-        "这是一个压缩包（ZIP），不是预算/决算文件。请解压后上传其中的 PDF、Word 或 Excel 文件。"
+        "这是一个压缩包（ZIP），不是预算/决算文件。请解压后上传其中的 PDF、Word 或 Excel 文件。",
+        en="This is a ZIP archive, not a budget or final account. Unzip it and upload the PDF, Word or Excel files inside.",
     )
 
 
@@ -122,16 +136,24 @@ def _detect_ole(data: bytes) -> str:
     # WordDocument first: a .doc with an embedded chart also holds a Workbook.
     if "WordDocument".encode("utf-16-le") in data:
         raise ParseError(
-            "这是旧版 Word 文档（.doc），暂不支持。请用 Word/WPS 另存为 DOCX 或 PDF 后再上传。"
+            "这是旧版 Word 文档（.doc），暂不支持。请用 Word/WPS 另存为 DOCX 或 PDF 后再上传。",
+            en="Old Word documents (.doc) are not supported. Save it as DOCX or PDF in Word/WPS and upload it again.",
         )
     if "Workbook".encode("utf-16-le") in data or "Book".encode("utf-16-le") in data:
         return "xls"
     if "EncryptedPackage".encode("utf-16-le") in data:
-        raise ParseError("文件已加密，需要密码才能打开。请去除密码保护后再上传。")
+        raise ParseError(
+            "文件已加密，需要密码才能打开。请去除密码保护后再上传。",
+            en="The file is encrypted and needs a password to open. Remove the password protection and upload it again.",
+        )
     if "PowerPoint Document".encode("utf-16-le") in data:
-        raise ParseError("这是旧版 PowerPoint 演示文稿，不是预算/决算文件。")
+        raise ParseError(
+            "这是旧版 PowerPoint 演示文稿，不是预算/决算文件。",
+            en="This is an old PowerPoint presentation, not a budget or final account.",
+        )
     raise ParseError(
-        "这是一个旧版 Office 文件，无法识别其内容。请另存为 DOCX、XLSX 或 PDF 后再上传。"
+        "这是一个旧版 Office 文件，无法识别其内容。请另存为 DOCX、XLSX 或 PDF 后再上传。",
+        en="This is an old-format Office file whose content cannot be identified. Save it as DOCX, XLSX or PDF and upload it again.",
     )
 
 
