@@ -1,9 +1,15 @@
-"""Every reason a file is refused is given in Chinese and in English (for the English UI)."""
+"""Every reason a file is refused is given in Chinese and in English (for the English UI).
+
+``str(err)`` stays the Chinese message; ``err.en`` is the same message in English.
+"""
 
 from __future__ import annotations
 
 import ast
+import io
+import random
 import re
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -11,36 +17,136 @@ import pytest
 from disclosures.parsing import ParseError, parse
 
 PACKAGE = Path(__file__).resolve().parents[2] / "disclosures" / "parsing"
+SAMPLE_PDFS = sorted((PACKAGE.parent / "samples" / "fixtures").glob("000_*.pdf"))
 CJK = re.compile(r"[\u4e00-\u9fff]")
 
 
-def test_every_parse_error_in_the_package_has_an_english_version():
-    missing = []
-    for path in PACKAGE.rglob("*.py"):
-        for node in ast.walk(ast.parse(path.read_text("utf-8"))):
-            if (
-                isinstance(node, ast.Call)
-                and getattr(node.func, "id", None) == "ParseError"
-                and not any(k.arg == "en" for k in node.keywords)
-            ):
-                missing.append(f"{path.name}:{node.lineno}")
-    assert missing == []
+def _pdf(objects: list[bytes], trailer: bytes = b"") -> bytes:
+    """A hand-made PDF with a correct xref table (as in test_readers)."""
+    out = b"%PDF-1.4\n"
+    offsets = []
+    for number, body in enumerate(objects, start=1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n" % number + body + b"\nendobj\n"
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    out += b"".join(b"%010d 00000 n \n" % o for o in offsets)
+    out += b"trailer\n<< /Size %d /Root 1 0 R " % (len(objects) + 1) + trailer
+    out += b">>\nstartxref\n%d\n%%%%EOF\n" % xref
+    return out
 
 
-@pytest.mark.parametrize(
-    "data,name",
-    [
-        (b"", "empty.pdf"),
-        (b"\x89PNG\r\n\x1a\n" + b"\0" * 64, "scan.pdf"),
-        (b"PK\x03\x04" + b"\0" * 64, "broken.docx"),
-        (b"%PDF-1.7\n" + b"\x00junk" * 100, "cut.pdf"),
-        ("# XX市XX局\n\n## 20XX年部门预算\n\n收入总计\t××\n".encode(), "template.txt"),
-        ("第一章\n\n天色已晚，他走进了小屋。\n".encode(), "novel.txt"),
-    ],
-)
-def test_a_refused_file_says_why_in_both_languages(data, name):
+_ONE_PAGE = [
+    b"<< /Type /Catalog /Pages 2 0 R >>",
+    b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+    b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 200 200] >>",
+]
+
+
+def _encrypted_pdf() -> bytes:
+    encrypt = (
+        b"<< /Filter /Standard /V 1 /R 2 /O <" + b"11" * 32 + b"> /U <" + b"22" * 32 + b"> /P -4 >>"
+    )
+    ident = b"<00112233445566778899aabbccddeeff>"
+    return _pdf(_ONE_PAGE + [encrypt], b"/Encrypt 4 0 R /ID [" + ident + b" " + ident + b"] ")
+
+
+def _truncated_pdf() -> bytes:
+    data = SAMPLE_PDFS[0].read_bytes() if SAMPLE_PDFS else _pdf(_ONE_PAGE)
+    return data[: len(data) // 2]
+
+
+def _plain_zip() -> bytes:
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as zf:
+        zf.writestr("readme.txt", "hello")
+    return buf.getvalue()
+
+
+_OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(504)
+
+BAD_FILES = {
+    "empty": (b"", "empty.pdf"),
+    "blank": (b"   \n\t ", "blank.txt"),
+    "png": (b"\x89PNG\r\n\x1a\n" + b"\x00\x00\x00\rIHDR" + bytes(200), "scan.pdf"),
+    "jpeg": (b"\xff\xd8\xff\xe0" + bytes(100), "budget.pdf"),
+    "rar": (b"Rar!\x1a\x07\x00" + bytes(100), "budget.rar"),
+    "webp": (b"RIFF\x00\x00\x00\x00WEBPVP8 " + bytes(100), "scan.webp"),
+    "random bytes": (random.Random(20240101).randbytes(4096), "budget.docx"),
+    "truncated pdf": (_truncated_pdf(), "cut.pdf"),
+    "corrupt pdf": (b"%PDF-1.4\n" + bytes(range(256)) * 8 + b"\n%%EOF\n", "bad.pdf"),
+    "encrypted pdf": (_encrypted_pdf(), "secret.pdf"),
+    "pdf without text": (_pdf(_ONE_PAGE), "scan.pdf"),
+    "broken zip": (b"PK\x03\x04" + bytes(64), "broken.docx"),
+    "plain zip": (_plain_zip(), "budget.docx"),
+    "old word doc": (_OLE + "WordDocument".encode("utf-16-le"), "budget.doc"),
+    "encrypted office": (_OLE + "EncryptedPackage".encode("utf-16-le"), "budget.xlsx"),
+    "unknown ole": (_OLE + bytes(512), "budget.xls"),
+    "unfilled template": (
+        "# XX市XX局\n\n## 20XX年部门预算\n\n收入总计\t××\n".encode(),
+        "template.txt",
+    ),
+    "not a disclosure": ("第一章\n\n天色已晚，他走进了小屋。\n".encode(), "novel.txt"),
+}
+
+
+@pytest.mark.parametrize("data,name", BAD_FILES.values(), ids=BAD_FILES.keys())
+def test_a_refused_file_says_why_in_chinese_and_in_english(data: bytes, name: str) -> None:
     with pytest.raises(ParseError) as caught:
         parse(data, name)
-    assert CJK.search(str(caught.value))
-    assert caught.value.en and re.search(r"[A-Za-z]{3}", caught.value.en)
-    assert not CJK.search(caught.value.en.replace("预算", "").replace("决算", ""))
+    err = caught.value
+    assert str(err).strip() and CJK.search(str(err)), str(err)
+    assert isinstance(err.en, str) and err.en.strip(), f"no English for: {err}"
+    assert re.search(r"[A-Za-z]{3}", err.en), err.en
+    assert not CJK.search(err.en), err.en
+
+
+def test_an_image_is_named_in_english_too() -> None:
+    with pytest.raises(ParseError) as caught:
+        parse(b"\x89PNG\r\n\x1a\n" + bytes(64), "scan.pdf")
+    assert "图片（PNG）" in str(caught.value)
+    assert "image (PNG)" in caught.value.en
+
+
+def test_the_chinese_message_is_unchanged_by_the_english_one() -> None:
+    err = ParseError("文件已加密。", en="The file is encrypted.")
+    assert str(err) == "文件已加密。"
+    assert err.args == ("文件已加密。",)
+    assert err.en == "The file is encrypted."
+    assert ParseError("旧消息").en is None
+
+
+def _parse_error_calls() -> list[tuple[Path, ast.Call]]:
+    calls = []
+    for path in sorted(PACKAGE.rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text("utf-8"), filename=str(path))):
+            if isinstance(node, ast.Call):
+                func = node.func
+                name = func.id if isinstance(func, ast.Name) else getattr(func, "attr", None)
+                if name == "ParseError":
+                    calls.append((path, node))
+    return calls
+
+
+def test_every_parse_error_in_the_package_has_an_english_version() -> None:
+    calls = _parse_error_calls()
+    assert len(calls) >= 25  # the scan really finds the raises
+    missing = [
+        f"{path.relative_to(PACKAGE)}:{node.lineno}"
+        for path, node in calls
+        if not any(k.arg == "en" for k in node.keywords)
+    ]
+    assert missing == [], f"ParseError without en=: {missing}"
+
+
+def test_no_english_message_in_the_source_contains_chinese() -> None:
+    for path, node in _parse_error_calls():
+        for keyword in node.keywords:
+            if keyword.arg != "en":
+                continue
+            literal = "".join(
+                part.value
+                for part in ast.walk(keyword.value)
+                if isinstance(part, ast.Constant) and isinstance(part.value, str)
+            )
+            assert not CJK.search(literal), f"{path.relative_to(PACKAGE)}:{node.lineno}"

@@ -51,8 +51,9 @@ def detect_format(data: bytes, filename: str = "") -> str:
     """Recognise a file's format from its content.
 
     Returns "pdf", "docx", "xlsx", "xls", "html" or "text". Raises
-    :class:`ParseError` with a plain Chinese message for an empty file, an old Word
-    .doc, an image and anything else that is not a readable disclosure.
+    :class:`ParseError` with a plain Chinese message (and its English in ``err.en``)
+    for an empty file, an old Word .doc, an image and anything else that is not a
+    readable disclosure.
     ``filename`` is only used to word messages, never to decide.
     """
     if not data or not data.strip():
@@ -74,18 +75,18 @@ def detect_format(data: bytes, filename: str = "") -> str:
                 raise ParseError(
                     f"这是一张{what}，不是预算/决算文件。请上传 PDF、Word（DOCX）、"
                     "Excel 或文字版文件；如果只有扫描图片，请先做文字识别（OCR）。",
-                    en=f"This is {what_en}, not a budget or final account. Please upload a PDF, Word (DOCX), Excel or text file; if you only have scanned images, run text recognition (OCR) first.",
+                    en=f"This is {what_en}, not a budget or final-account file. Please upload a PDF, Word (DOCX), Excel or text file; if you only have scanned images, run text recognition (OCR) first.",
                 )
             raise ParseError(
                 f"这是{what}，不是预算/决算文件。请上传 PDF、Word（DOCX）、"
                 "Excel、网页或文字版文件。",
-                en=f"This is {what_en}, not a budget or final account. Please upload a PDF, Word (DOCX), Excel, web page or text file.",
+                en=f"This is {what_en}, not a budget or final-account file. Please upload a PDF, Word (DOCX), Excel, web page or text file.",
             )
     if data[8:12] == b"WEBP" and data.startswith(b"RIFF"):
         raise ParseError(
             "这是一张图片（WEBP），不是预算/决算文件。请上传 PDF、Word（DOCX）、"
             "Excel 或文字版文件。",
-            en="This is an image (WEBP), not a budget or final account. Please upload a PDF, Word (DOCX), Excel or text file.",
+            en="This is an image (WEBP), not a budget or final-account file. Please upload a PDF, Word (DOCX), Excel or text file.",
         )
     text = _decode_text(data)
     if text is not None:
@@ -96,7 +97,7 @@ def detect_format(data: bytes, filename: str = "") -> str:
     raise ParseError(
         "无法识别文件类型：它不是 PDF、Word（DOCX）、Excel、网页或文字文件，"
         "可能已损坏或是其他程序的文件。",
-        en="The file type is not recognised: it is not a PDF, Word (DOCX), Excel, web page or text file. It may be damaged or belong to another program.",
+        en="The file type is not recognised: it is not a PDF, Word (DOCX), Excel, web page or text file. It may be damaged, or it may be a file from another program.",
     )
 
 
@@ -116,17 +117,17 @@ def _detect_zip(data: bytes) -> str:
     if any(n.startswith("ppt/") for n in names):
         raise ParseError(
             "这是 PowerPoint 演示文稿，不是预算/决算文件。请上传 PDF、Word 或 Excel。",
-            en="This is a PowerPoint presentation, not a budget or final account. Please upload a PDF, Word or Excel file.",
+            en="This is a PowerPoint presentation, not a budget or final-account file. Please upload a PDF, Word or Excel file.",
         )
     if "content.xml" in names and "mimetype" in names:
         raise ParseError(
             "这是 OpenDocument（WPS/LibreOffice）格式，暂不支持。"
             "请另存为 DOCX、XLSX 或 PDF 后再上传。",
-            en="OpenDocument files (WPS/LibreOffice) are not supported yet. Save it as DOCX, XLSX or PDF and upload it again.",
+            en="This is in OpenDocument format (WPS/LibreOffice), which is not supported yet. Save it as DOCX, XLSX or PDF and upload it again.",
         )
     raise ParseError(
         "这是一个压缩包（ZIP），不是预算/决算文件。请解压后上传其中的 PDF、Word 或 Excel 文件。",
-        en="This is a ZIP archive, not a budget or final account. Unzip it and upload the PDF, Word or Excel files inside.",
+        en="This is a compressed archive (ZIP), not a budget or final-account file. Unzip it and upload the PDF, Word or Excel files inside it.",
     )
 
 
@@ -137,7 +138,7 @@ def _detect_ole(data: bytes) -> str:
     if "WordDocument".encode("utf-16-le") in data:
         raise ParseError(
             "这是旧版 Word 文档（.doc），暂不支持。请用 Word/WPS 另存为 DOCX 或 PDF 后再上传。",
-            en="Old Word documents (.doc) are not supported. Save it as DOCX or PDF in Word/WPS and upload it again.",
+            en="This is an old Word document (.doc), which is not supported yet. Open it in Word or WPS, save it as DOCX or PDF, and upload it again.",
         )
     if "Workbook".encode("utf-16-le") in data or "Book".encode("utf-16-le") in data:
         return "xls"
@@ -149,11 +150,11 @@ def _detect_ole(data: bytes) -> str:
     if "PowerPoint Document".encode("utf-16-le") in data:
         raise ParseError(
             "这是旧版 PowerPoint 演示文稿，不是预算/决算文件。",
-            en="This is an old PowerPoint presentation, not a budget or final account.",
+            en="This is an old PowerPoint presentation, not a budget or final-account file.",
         )
     raise ParseError(
         "这是一个旧版 Office 文件，无法识别其内容。请另存为 DOCX、XLSX 或 PDF 后再上传。",
-        en="This is an old-format Office file whose content cannot be identified. Save it as DOCX, XLSX or PDF and upload it again.",
+        en="This is an old-format Office file and its content cannot be identified. Save it as DOCX, XLSX or PDF and upload it again.",
     )
 
 

@@ -192,7 +192,7 @@ def read_pdf(data: bytes, filename: str = "", *, stats: PdfStats | None = None) 
         raise ParseError(
             "这份 PDF 没有可读取的文字层，看起来是扫描图片（scanned）。"
             "请先做文字识别（OCR），或上传 Word/文字版的 PDF。",
-            en="This PDF has no text layer: it looks like scanned images. Run text recognition (OCR) first, or upload a PDF exported from Word or a text version.",
+            en="This PDF has no readable text layer; it looks like scanned images. Run text recognition (OCR) first, or upload the Word version or a PDF with text.",
         )
     return Document(blocks=tuple(blocks), format="pdf", pages=n_pages)
 

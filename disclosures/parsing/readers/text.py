@@ -48,7 +48,7 @@ def decode_text(data: bytes) -> str:
         except UnicodeDecodeError as err:
             raise ParseError(
                 "文字文件的编码无法识别（UTF-16 内容损坏）。",
-                en="The text encoding is not recognised (damaged UTF-16 content).",
+                en="The text file's encoding is not recognised (the UTF-16 content is damaged).",
             ) from err
     for encoding in ("utf-8-sig", "gb18030"):
         try:
@@ -57,7 +57,7 @@ def decode_text(data: bytes) -> str:
             continue
     raise ParseError(
         "文字文件的编码无法识别：请另存为 UTF-8 编码后再上传。",
-        en="The text encoding is not recognised. Save the file as UTF-8 and upload it again.",
+        en="The text file's encoding is not recognised. Save it with UTF-8 encoding and upload it again.",
     )
 
 

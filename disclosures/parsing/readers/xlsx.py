@@ -44,7 +44,7 @@ def read_workbook(data: bytes, filename: str = "", fmt: str = "xlsx") -> Documen
     if not blocks:
         raise ParseError(
             "这个 Excel 文件没有任何内容（所有工作表都是空的）。",
-            en="This Excel file is empty (every sheet is blank).",
+            en="This Excel file has no content (every sheet is empty).",
         )
     return Document(blocks=tuple(blocks), format=fmt)
 
