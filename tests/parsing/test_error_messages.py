@@ -16,43 +16,23 @@ import pytest
 
 from disclosures.parsing import ParseError, parse
 
+from .pdfs import ONE_PAGE, make_pdf
+
 PACKAGE = Path(__file__).resolve().parents[2] / "disclosures" / "parsing"
 SAMPLE_PDFS = sorted((PACKAGE.parent / "samples" / "fixtures").glob("000_*.pdf"))
 CJK = re.compile(r"[\u4e00-\u9fff]")
 
 
-def _pdf(objects: list[bytes], trailer: bytes = b"") -> bytes:
-    """A hand-made PDF with a correct xref table (as in test_readers)."""
-    out = b"%PDF-1.4\n"
-    offsets = []
-    for number, body in enumerate(objects, start=1):
-        offsets.append(len(out))
-        out += b"%d 0 obj\n" % number + body + b"\nendobj\n"
-    xref = len(out)
-    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
-    out += b"".join(b"%010d 00000 n \n" % o for o in offsets)
-    out += b"trailer\n<< /Size %d /Root 1 0 R " % (len(objects) + 1) + trailer
-    out += b">>\nstartxref\n%d\n%%%%EOF\n" % xref
-    return out
-
-
-_ONE_PAGE = [
-    b"<< /Type /Catalog /Pages 2 0 R >>",
-    b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-    b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 200 200] >>",
-]
-
-
-def _encrypted_pdf() -> bytes:
+def _encryptedmake_pdf() -> bytes:
     encrypt = (
         b"<< /Filter /Standard /V 1 /R 2 /O <" + b"11" * 32 + b"> /U <" + b"22" * 32 + b"> /P -4 >>"
     )
     ident = b"<00112233445566778899aabbccddeeff>"
-    return _pdf(_ONE_PAGE + [encrypt], b"/Encrypt 4 0 R /ID [" + ident + b" " + ident + b"] ")
+    return make_pdf(ONE_PAGE + [encrypt], b"/Encrypt 4 0 R /ID [" + ident + b" " + ident + b"] ")
 
 
-def _truncated_pdf() -> bytes:
-    data = SAMPLE_PDFS[0].read_bytes() if SAMPLE_PDFS else _pdf(_ONE_PAGE)
+def _truncatedmake_pdf() -> bytes:
+    data = SAMPLE_PDFS[0].read_bytes() if SAMPLE_PDFS else make_pdf(ONE_PAGE)
     return data[: len(data) // 2]
 
 
@@ -73,10 +53,10 @@ BAD_FILES = {
     "rar": (b"Rar!\x1a\x07\x00" + bytes(100), "budget.rar"),
     "webp": (b"RIFF\x00\x00\x00\x00WEBPVP8 " + bytes(100), "scan.webp"),
     "random bytes": (random.Random(20240101).randbytes(4096), "budget.docx"),
-    "truncated pdf": (_truncated_pdf(), "cut.pdf"),
+    "truncated pdf": (_truncatedmake_pdf(), "cut.pdf"),
     "corrupt pdf": (b"%PDF-1.4\n" + bytes(range(256)) * 8 + b"\n%%EOF\n", "bad.pdf"),
-    "encrypted pdf": (_encrypted_pdf(), "secret.pdf"),
-    "pdf without text": (_pdf(_ONE_PAGE), "scan.pdf"),
+    "encrypted pdf": (_encryptedmake_pdf(), "secret.pdf"),
+    "pdf without text": (make_pdf(ONE_PAGE), "scan.pdf"),
     "broken zip": (b"PK\x03\x04" + bytes(64), "broken.docx"),
     "plain zip": (_plain_zip(), "budget.docx"),
     "old word doc": (_OLE + "WordDocument".encode("utf-16-le"), "budget.doc"),

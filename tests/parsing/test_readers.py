@@ -19,6 +19,8 @@ from disclosures.parsing.readers import detect_format, read_document
 from disclosures.parsing.readers.xlsx import format_number
 from disclosures.parsing.types import Document, Paragraph, Table
 
+from .pdfs import ONE_PAGE, make_pdf
+
 SAMPLES = Path(__file__).resolve().parents[2] / "disclosures" / "samples"
 FIXTURES = SAMPLES / "fixtures"
 ALL_FIXTURES = sorted(p for p in FIXTURES.iterdir() if p.suffix in (".pdf", ".docx", ".xlsx"))
@@ -55,28 +57,6 @@ def _read(path: Path) -> Document:
     if path not in _docs:
         _docs[path] = read_document(path.read_bytes(), path.name)
     return _docs[path]
-
-
-def _pdf(objects: list[bytes], trailer: bytes = b"") -> bytes:
-    """A hand-made PDF with a correct xref table."""
-    out = b"%PDF-1.4\n"
-    offsets = []
-    for number, body in enumerate(objects, start=1):
-        offsets.append(len(out))
-        out += b"%d 0 obj\n" % number + body + b"\nendobj\n"
-    xref = len(out)
-    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
-    out += b"".join(b"%010d 00000 n \n" % o for o in offsets)
-    out += b"trailer\n<< /Size %d /Root 1 0 R " % (len(objects) + 1) + trailer
-    out += b">>\nstartxref\n%d\n%%%%EOF\n" % xref
-    return out
-
-
-_ONE_PAGE = [
-    b"<< /Type /Catalog /Pages 2 0 R >>",
-    b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-    b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 200 200] >>",
-]
 
 
 # ------------------------------------------------------------------ detection
@@ -160,23 +140,23 @@ def test_it_rejects_a_plain_zip() -> None:
 # ------------------------------------------------------------- broken files
 
 
-def test_it_reports_an_encrypted_pdf() -> None:
+def test_it_reports_an_encryptedmake_pdf() -> None:
     encrypt = (
         b"<< /Filter /Standard /V 1 /R 2 /O <" + b"11" * 32 + b"> /U <" + b"22" * 32 + b"> /P -4 >>"
     )
     ident = b"<00112233445566778899aabbccddeeff>"
-    data = _pdf(_ONE_PAGE + [encrypt], b"/Encrypt 4 0 R /ID [" + ident + b" " + ident + b"] ")
+    data = make_pdf(ONE_PAGE + [encrypt], b"/Encrypt 4 0 R /ID [" + ident + b" " + ident + b"] ")
     with pytest.raises(ParseError, match="文件已加密"):
         read_document(data, "secret.pdf")
 
 
-def test_it_reports_a_truncated_pdf() -> None:
+def test_it_reports_a_truncatedmake_pdf() -> None:
     data = _fixture("000", "pdf").read_bytes()
     with pytest.raises(ParseError, match="文件已损坏"):
         read_document(data[: len(data) // 2], "cut.pdf")
 
 
-def test_it_reports_a_corrupt_pdf() -> None:
+def test_it_reports_a_corruptmake_pdf() -> None:
     with pytest.raises(ParseError, match="文件已损坏"):
         read_document(b"%PDF-1.4\n" + bytes(range(256)) * 8 + b"\n%%EOF\n", "bad.pdf")
 
@@ -214,7 +194,7 @@ def test_it_says_a_pdf_without_text_is_a_scan() -> None:
 
 def test_it_says_a_hand_made_pdf_without_text_is_a_scan() -> None:
     with pytest.raises(ParseError, match="scanned"):
-        read_document(_pdf(_ONE_PAGE), "blank.pdf")
+        read_document(make_pdf(ONE_PAGE), "blank.pdf")
 
 
 # ------------------------------------------------------- fixtures: key rows
@@ -453,7 +433,7 @@ def test_docx_merged_cells_appear_once() -> None:
 # ------------------------------------------------- PDFs drawn for the layout paths
 
 
-def _drawn_pdf(
+def _drawnmake_pdf(
     texts: list[tuple[float, float, str]], rules: list[tuple[float, float, float, float]] = ()
 ) -> bytes:
     """A one-page PDF with Helvetica text at (x, baseline y) and stroked rules."""
@@ -496,7 +476,7 @@ _GRID_TEXT = [
 
 
 def test_pdf_table_without_rules_is_rebuilt_from_text_positions() -> None:
-    doc = read_document(_drawn_pdf([(40, 280, "Expenditure by function")] + _GRID_TEXT))
+    doc = read_document(_drawnmake_pdf([(40, 280, "Expenditure by function")] + _GRID_TEXT))
     assert [type(b).__name__ for b in doc.blocks] == ["Paragraph", "Table"]
     assert doc.blocks[0].text == "Expenditure by function"
     assert doc.blocks[1].rows == tuple(_GRID)
@@ -507,7 +487,7 @@ def test_pdf_table_ruled_only_by_columns_gets_one_row_per_text_line() -> None:
     rules = [(30, 262, 380, 262), (30, 190, 380, 190)] + [
         (x, 190, x, 262) for x in (30, 190, 290, 380)
     ]
-    doc = read_document(_drawn_pdf(_GRID_TEXT, rules))
+    doc = read_document(_drawnmake_pdf(_GRID_TEXT, rules))
     [table] = [b for b in doc.blocks if isinstance(b, Table)]
     assert table.rows == tuple(_GRID)
 
@@ -534,7 +514,7 @@ def test_pdf_ruled_table_with_a_merged_header_cell() -> None:
         (290, 214, 290, 246),
         (380, 214, 380, 262),
     ]
-    doc = read_document(_drawn_pdf(texts, rules))
+    doc = read_document(_drawnmake_pdf(texts, rules))
     [table] = [b for b in doc.blocks if isinstance(b, Table)]
     assert table.rows == (
         ("Item", "Amounts", ""),
