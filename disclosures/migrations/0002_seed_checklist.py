@@ -14,5 +14,5 @@ def seed(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("disclosures", "0003_checklist_outline")]
+    dependencies = [("disclosures", "0001_initial")]
     operations = [migrations.RunPython(seed, migrations.RunPython.noop)]
