@@ -123,6 +123,8 @@ def _header_name_col(table: LogicalTable) -> int | None:
         own = label.split(" ")[-1] if label else ""
         if re.search(r"名称|项目", label) and not re.search(r"合计|总计|支出|经费", own):
             found = j
+        elif re.fullmatch(r"(?:功能|经济)?(?:分类)?科目", own):
+            found = j  # one "科目" column holding "2080101 行政运行"
     return found
 
 
