@@ -118,3 +118,11 @@ def test_unequal_income_and_expenditure_totals_in_prose_are_not_a_grand_total():
     d = parse(text.encode(), "x.txt").to_dict()
     assert d["totals"]["grand_total"] is None
     assert any(c["rule"] == "grand_total_mismatch" for c in d["checks"])
+
+
+def test_prose_that_states_budget_then_actual_gives_the_actual():
+    """ "三公经费…支出预算为20.00万元，支出决算为12.50万元" → 12.50."""
+    path = DATA.parent / "final_account_three_public_prose.txt"
+    d = parse(path.read_bytes(), path.name).to_dict()
+    assert d["three_public"]["total"] == 12.5
+    assert not any(c["rule"] == "three_public_sum" for c in d["checks"])

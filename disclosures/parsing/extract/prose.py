@@ -55,6 +55,9 @@ class Match:
     label: str
 
 
+_ACTUAL_AFTER = re.compile(r"\s*[，,]\s*(?:支出)?决算(?:数)?\s*(?:为|是)?\s*" + AMOUNT)
+
+
 def find_after(
     label: str,
     text: str,
@@ -85,4 +88,14 @@ def find_after(
             value = to_wan(parse_amount(m.group("num")), unit)
         if value is None:
             continue
-        yield Match(value, m.start(), m.end(), m.group("label"))
+        end = m.end()
+        gap = m.group("gap")
+        if "预算" in gap and "决算" not in gap:
+            # "…支出预算为20万元，支出决算为12.50万元": a final account states what was spent.
+            actual = _ACTUAL_AFTER.match(text, end)
+            if actual:
+                unit = "万元" if actual.group("unit") == "万" else actual.group("unit")
+                spent = to_wan(parse_amount(actual.group("num")), unit)
+                if spent is not None:
+                    value, end = spent, actual.end()
+        yield Match(value, m.start(), end, m.group("label"))
