@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from django.core.cache import cache
 from django.db.models import Count, Q
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django_tables2 import RequestConfig
 from django_tables2.export import TableExport
@@ -12,6 +14,7 @@ from django_tables2.export import TableExport
 from disclosures.choices import Kind
 from disclosures.labels import FIGURE_LABELS, figure_label
 from disclosures.models import ClassificationCode, Department, Disclosure, LineItem, Region
+from disclosures.services import data_generation
 
 from . import charts, compare, queries
 from .forms import ComparisonForm
@@ -98,47 +101,56 @@ def department_detail(request: HttpRequest, pk: int) -> HttpResponse:
             {"label": figure_label(f.group, f.key), "figure": f}
             for f in sorted(current.figures.all(), key=lambda f: (f.group, f.pk))
         ],
-        "treemap": _html(
-            charts.functional_treemap(
-                chart_rows,
-                root_label=f"{department.name} {current.fiscal_year}{current.get_kind_display()}",
-            )
-        )
-        if chart_rows
-        else "",
-        "split": _html(
-            charts.basic_project_split(
-                figures["basic_expenditure"].value,
-                figures["project_expenditure"].value,
-                labels=(_("基本支出"), _("项目支出")),
-            )
-        )
-        if "basic_expenditure" in figures and "project_expenditure" in figures
-        else "",
-        "three_public_chart": _html(
-            charts.three_public_over_years(
-                three_public,
-                components={
-                    k: str(v) for k, v in FIGURE_LABELS["three_public"].items() if k != "total"
-                },
-            )
-        )
-        if three_public
-        else "",
-        "economic_chart": _html(
-            charts.economic_breakdown(
-                [{"code": i.code, "name": i.name, "total": i.total} for i in economic]
-            )
-        )
-        if economic
-        else "",
         "execution": execution,
         "completeness": completeness_of(current),
-        "execution_chart": _html(charts.execution_rate(execution["rows"]))
-        if execution and execution["rows"]
-        else "",
         "kinds": Kind,
     }
+
+    def draw() -> dict[str, str]:
+        return {
+            "treemap": _html(
+                charts.functional_treemap(
+                    chart_rows,
+                    root_label=f"{department.name} {current.fiscal_year}{current.get_kind_display()}",
+                )
+            )
+            if chart_rows
+            else "",
+            "split": _html(
+                charts.basic_project_split(
+                    figures["basic_expenditure"].value,
+                    figures["project_expenditure"].value,
+                    labels=(_("基本支出"), _("项目支出")),
+                )
+            )
+            if "basic_expenditure" in figures and "project_expenditure" in figures
+            else "",
+            "three_public_chart": _html(
+                charts.three_public_over_years(
+                    three_public,
+                    components={
+                        k: str(v) for k, v in FIGURE_LABELS["three_public"].items() if k != "total"
+                    },
+                )
+            )
+            if three_public
+            else "",
+            "economic_chart": _html(
+                charts.economic_breakdown(
+                    [{"code": i.code, "name": i.name, "total": i.total} for i in economic]
+                )
+            )
+            if economic
+            else "",
+            "execution_chart": _html(charts.execution_rate(execution["rows"]))
+            if execution and execution["rows"]
+            else "",
+        }
+
+    # Drawing is the slow part of the page; a finished parse, correction or publication
+    # bumps the data generation, which retires every cached drawing at once.
+    key = f"department-charts:{department.pk}:{current.pk}:{get_language()}"
+    context.update(cache.get_or_set(key, draw, timeout=3600, version=data_generation()))
     return render(request, "comparisons/department_detail.html", context)
 
 

@@ -256,10 +256,6 @@ class Figure(models.Model):
         return f"{self.group}.{self.key}={self.value}"
 
 
-class LineItemQuerySet(models.QuerySet):
-    def for_disclosure(self, disclosure: Disclosure) -> LineItemQuerySet:
-        return self.filter(disclosure=disclosure).order_by("classification", "scope", "position")
-
 
 class LineItem(models.Model):
     """A functional (类/款/项) or economic classification row, amounts in 万元."""
@@ -288,8 +284,6 @@ class LineItem(models.Model):
     origin = models.CharField(
         _("来源"), max_length=12, choices=Origin.choices, default=Origin.PARSER
     )
-
-    objects = LineItemQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("科目明细")

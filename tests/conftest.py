@@ -55,9 +55,11 @@ def _media_root(request, tmp_path):
     settings.MEDIA_ROOT = str(tmp_path / "media")
     # A request served in English leaves English active on the thread; start each test in
     # the default language so messages read the same whatever ran before.
+    from django.core.cache import cache
     from django.utils import translation
 
     translation.activate(settings.LANGUAGE_CODE)
+    cache.clear()  # cached drawings must not leak from one test's data into another's
 
 
 @pytest.fixture

@@ -118,6 +118,16 @@ STORAGES = {
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
 }
 
+# The dashboard caches drawings by data generation (bumped by every parse, correction and
+# publication). With several processes (gunicorn + Celery) that generation must be shared:
+# CACHE_URL=redis://… . Unset: a per-process memory cache, right for the embedded default.
+_CACHE_URL = env_str("CACHE_URL", "")
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": _CACHE_URL}
+    if _CACHE_URL
+    else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+}
+
 # Uploads: the limit is checked per file in the form; larger files never reach the parser.
 YUJUE_MAX_UPLOAD_MB = env_int("YUJUE_MAX_UPLOAD_MB", 50, minimum=1)
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024

@@ -185,3 +185,22 @@ def test_no_public_page_grows_its_query_count_with_the_data(
     for url in pages:
         with django_assert_max_num_queries(16):
             assert client.get(url).status_code == 200, url
+
+
+def test_cached_drawings_are_retired_when_a_value_is_corrected(
+    client, dept, staff_user, django_capture_on_commit_callbacks
+):
+    from disclosures import services
+
+    d = publish(make_disclosure(dept, items=ITEMS))
+    url = reverse("comparisons:department_detail", args=[dept.pk])
+    assert "300.0" in client.get(url).context["treemap"]
+    with django_capture_on_commit_callbacks(execute=True):  # commit bumps the generation
+        services.correct(
+            d,
+            "functional.department.2080101",
+            {"code": "2080101", "name": "行政运行", "total": "234.5"},
+            reason="复核",
+            user=staff_user,
+        )
+    assert "234.5" in client.get(url).context["treemap"]
