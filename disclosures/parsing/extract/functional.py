@@ -16,6 +16,7 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal
 
+from ..checks import within
 from ..normalize import clean_name, compact, parse_amount, to_wan
 from ..types import Check, LineItem, Source
 from .prose import AMOUNT
@@ -25,7 +26,9 @@ __all__ = ["ItemsResult", "economic_items", "functional_items", "prose_functiona
 
 _DIGITS = re.compile(r"^\d+(?:\s+\d+)*$")
 _CODE_IN_NAME = re.compile(r"^[\[【]?(\d{3}(?:\s*\d{2}){0,2})[\]】]?\s*(?=[\u4e00-\u9fff])")
-_UNIT_NAME = re.compile(r"(?:局|科|室|中心|站|所|队|院|办|委|会|处|单位|部|本级|公司|学校)$")
+_UNIT_NAME = re.compile(
+    r"(?:局|科|室|中心|站|所|队|院|办|委|会|处|单位|部|本级|公司|学校)(?:[（(][^（(）)]{1,8}[）)])?$"
+)
 
 
 @dataclass(slots=True)
@@ -183,6 +186,8 @@ def _items_from_table(
     positions = _split_positions(table)
     inherited: dict[str, str] = {}
     seen: set[str] = set()
+    blocks: list[list[LineItem]] = [items]
+    table_total: Decimal | None = None
     started = False
     lookup = _lookup()
     for row in table.body:
@@ -199,6 +204,8 @@ def _items_from_table(
             before.append(m.group(1))
             name = clean_name(raw_name.strip()[m.end() :])
         if is_total_label(name):
+            if table_total is None and name_col is not None and not items:
+                table_total = _cell_at(table, cells, ni, name_col, total_col)
             continue
         # Items are numbered in some templates ("1.工资福利支出"): the number is not a name.
         name = re.sub(r"^(?:[一二三四五六七八九十]+、|\d+[.、．](?!\d))", "", name)
@@ -235,16 +242,10 @@ def _items_from_table(
                 )
         if code is not None:
             if code in seen:
-                # The department's block is over; what follows repeats it per unit.
-                checks.append(
-                    Check(
-                        "info",
-                        "repeated_block",
-                        "表格在部门合计之后按单位重复列出科目，只读取了第一组。",
-                        path,
-                    )
-                )
-                break
+                # The codes start again: the table lists a block per unit.
+                items = []
+                blocks.append(items)
+                seen = set()
             seen.add(code)
             if len(code) == 3:
                 inherited = {"类": code}
@@ -256,9 +257,103 @@ def _items_from_table(
                 code=code, name=name, total=total, basic=basic, project=project, source=row.source()
             )
         )
+    items = _resolve_blocks(blocks, table_total, checks, path)
     return ItemsResult(
         items, checks, has_basic_project=basic_col is not None or project_col is not None
     )
+
+
+def _class_sum(items: list[LineItem]) -> Decimal:
+    return sum((i.total for i in items if i.code and len(i.code) == 3 and i.total), Decimal(0))
+
+
+def _resolve_blocks(
+    blocks: list[list[LineItem]], table_total: Decimal | None, checks: list[Check], path: str
+) -> list[LineItem]:
+    """One list of items from a table that may repeat its codes in blocks (one per unit).
+
+    The first block is the department's when its classes add up to the table's 合计 (the
+    usual layout: department, then each unit again). When only all blocks together add up
+    to the 合计, the department's items are the exact per-code sums of the blocks (marked
+    derived). Otherwise the first block is kept and a check says the rest was not read.
+    """
+    blocks = [b for b in blocks if b]
+    if len(blocks) <= 1:
+        return blocks[0] if blocks else []
+    first = blocks[0]
+    if table_total is not None and within(table_total, [_class_sum(first)]):
+        checks.append(
+            Check(
+                "info",
+                "repeated_block",
+                "表格在部门合计之后按单位重复列出科目，只读取了部门一组。",
+                path,
+            )
+        )
+        return first
+    everything = [i for b in blocks for i in b]
+    if table_total is not None and within(table_total, [_class_sum(b) for b in blocks]):
+        checks.append(
+            Check(
+                "info",
+                "summed_unit_blocks",
+                f"表格按单位分 {len(blocks)} 组列出科目，部门数为各组同一科目之和。",
+                path,
+            )
+        )
+        return _sum_by_code(everything)
+    checks.append(
+        Check(
+            "warning",
+            "repeated_block",
+            "表格按单位重复列出科目，各组之和与合计对不上，只读取了第一组，请核对。",
+            path,
+        )
+    )
+    return first
+
+
+def _sum_by_code(items: list[LineItem]) -> list[LineItem]:
+    order: list[str] = []
+    groups: dict[str, list[LineItem]] = {}
+    for item in items:
+        key = item.code or f"name={item.name}"
+        if key not in groups:
+            order.append(key)
+            groups[key] = []
+        groups[key].append(item)
+
+    def add(values: list[Decimal | None]) -> Decimal | None:
+        stated = [v for v in values if v is not None]
+        return sum(stated, Decimal(0)) if stated else None
+
+    out = []
+    for key in order:
+        rows = groups[key]
+        first = rows[0]
+        src = first.source
+        source = (
+            Source(
+                text=" + ".join(r.source.text for r in rows if r.source)[:300],
+                page=src.page,
+                block=src.block,
+                row=src.row,
+                derived=len(rows) > 1,
+            )
+            if src
+            else None
+        )
+        out.append(
+            LineItem(
+                code=first.code,
+                name=first.name,
+                total=add([r.total for r in rows]),
+                basic=add([r.basic for r in rows]),
+                project=add([r.project for r in rows]),
+                source=source,
+            )
+        )
+    return out
 
 
 def functional_items(table: LogicalTable, path: str) -> ItemsResult:
