@@ -256,7 +256,6 @@ class Figure(models.Model):
         return f"{self.group}.{self.key}={self.value}"
 
 
-
 class LineItem(models.Model):
     """A functional (类/款/项) or economic classification row, amounts in 万元."""
 

@@ -309,18 +309,7 @@ def store_payload(disclosure: Disclosure, payload: dict[str, Any]) -> None:
                         )
                     )
         LineItem.objects.bulk_create(items, batch_size=1000)
-        ParseCheck.objects.bulk_create(
-            [
-                ParseCheck(
-                    disclosure=locked,
-                    severity=c["severity"],
-                    rule=c["rule"],
-                    message=c["message"],
-                    path=c.get("path") or "",
-                )
-                for c in payload.get("checks", [])
-            ]
-        )
+        ParseCheck.objects.bulk_create(_check_rows(locked, payload.get("checks", [])))
 
         region = payload.get("region") or {}
         department = match_department(
@@ -349,6 +338,20 @@ def store_payload(disclosure: Disclosure, payload: dict[str, Any]) -> None:
         locked.save()
         apply_corrections(locked)
         transaction.on_commit(bump_generation)
+
+
+def _check_rows(disclosure: Disclosure, checks: list[dict[str, Any]]) -> list[ParseCheck]:
+    """ParseCheck rows from checks in the disclosure/1 JSON shape."""
+    return [
+        ParseCheck(
+            disclosure=disclosure,
+            severity=c["severity"],
+            rule=c["rule"],
+            message=c["message"],
+            path=c.get("path") or "",
+        )
+        for c in checks
+    ]
 
 
 def _decimal(value: Any) -> Decimal | None:
@@ -820,26 +823,7 @@ def rerun_checks(disclosure: Disclosure) -> None:
         kept = [c for c in kept if c["rule"] != "region_unknown"]
     disclosure.checks.all().delete()
     ParseCheck.objects.bulk_create(
-        [
-            ParseCheck(
-                disclosure=disclosure,
-                severity=c["severity"],
-                rule=c["rule"],
-                message=c["message"],
-                path=c.get("path") or "",
-            )
-            for c in kept
-        ]
-        + [
-            ParseCheck(
-                disclosure=disclosure,
-                severity=c.severity,
-                rule=c.rule,
-                message=c.message,
-                path=c.path or "",
-            )
-            for c in fresh
-        ]
+        _check_rows(disclosure, kept) + _check_rows(disclosure, [c.to_dict() for c in fresh])
     )
 
 
