@@ -5,7 +5,7 @@ from __future__ import annotations
 import django_tables2 as tables
 from django.utils.translation import gettext_lazy as _
 
-from disclosures.models import Department, LineItem
+from disclosures.models import LineItem
 
 
 class AmountColumn(tables.Column):
@@ -40,19 +40,3 @@ class LineItemTable(tables.Table):
         attrs = {"class": "table", "id": "line-items"}
         per_page = 50
         order_by = ("scope", "position")
-
-
-class DepartmentTable(tables.Table):
-    """Departments with their latest published totals (region and home pages)."""
-
-    name = tables.Column(
-        verbose_name=_("部门"), linkify=("comparisons:department_detail", {"pk": tables.A("pk")})
-    )
-    category = tables.Column(verbose_name=_("类别"))
-    region = tables.Column(verbose_name=_("地区"), accessor="region__name")
-    latest_year = tables.Column(verbose_name=_("最新年度"))
-
-    class Meta:
-        model = Department
-        fields = ("name", "category", "region", "latest_year")
-        attrs = {"class": "table", "id": "departments"}

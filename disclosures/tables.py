@@ -3,7 +3,7 @@
 import django_tables2 as tables
 from django.utils.translation import gettext_lazy as _
 
-from .models import Disclosure, LineItem
+from .models import Disclosure
 
 
 class DisclosureTable(tables.Table):
@@ -34,15 +34,3 @@ class DisclosureTable(tables.Table):
             "data-finished": lambda record: "1" if record.is_finished else "0",
         }
         empty_text = _("还没有上传的文件。")
-
-
-class LineItemTable(tables.Table):
-    total = tables.Column(verbose_name=_("合计（万元）"), attrs={"td": {"class": "num"}})
-    basic = tables.Column(verbose_name=_("基本支出"), attrs={"td": {"class": "num"}})
-    project = tables.Column(verbose_name=_("项目支出"), attrs={"td": {"class": "num"}})
-
-    class Meta:
-        model = LineItem
-        fields = ("scope", "code", "name", "total", "basic", "project", "page")
-        attrs = {"class": "table"}
-        orderable = False

@@ -12,28 +12,21 @@ import pytest
 
 from disclosures.parsing import parse
 
+from .dumps import pieces
+
 DATA = Path(__file__).resolve().parent / "data"
 
 
 def as_word(text: str) -> bytes:
-    document, rows = docx.Document(), []
-
-    def flush():
-        if rows:
-            table = document.add_table(rows=len(rows), cols=max(len(r) for r in rows))
-            for i, row in enumerate(rows):
+    document = docx.Document()
+    for kind, piece in pieces(text):
+        if kind == "table":
+            table = document.add_table(rows=len(piece), cols=max(len(r) for r in piece))
+            for i, row in enumerate(piece):
                 for j, cell in enumerate(row):
                     table.cell(i, j).text = cell
-            rows.clear()
-
-    for line in text.splitlines():
-        if "\t" in line:
-            rows.append(line.split("\t"))
-            continue
-        flush()
-        if line.strip():
-            document.add_paragraph(line.lstrip("#").strip())
-    flush()
+        else:
+            document.add_paragraph(piece)
     buffer = io.BytesIO()
     document.save(buffer)
     return buffer.getvalue()

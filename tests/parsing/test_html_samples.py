@@ -13,30 +13,23 @@ import pytest
 
 from disclosures.parsing import parse
 
+from .dumps import pieces
+
 SAMPLES = Path(__file__).resolve().parents[2] / "disclosures" / "samples"
 
 
 def as_web_page(text: str) -> str:
-    out, rows = ["<!doctype html><html><head><meta charset='utf-8'></head><body>"], []
-
-    def flush():
-        if rows:
+    out = ["<!doctype html><html><head><meta charset='utf-8'></head><body>"]
+    for kind, piece in pieces(text):
+        if kind == "table":
             cells = "".join(
                 "<tr>" + "".join(f"<td>{html.escape(c)}</td>" for c in row) + "</tr>"
-                for row in rows
+                for row in piece
             )
             out.append(f"<table border='1'>{cells}</table>")
-            rows.clear()
-
-    for line in text.splitlines():
-        if "\t" in line:
-            rows.append(line.split("\t"))
-            continue
-        flush()
-        if line.strip():
-            tag = "h2" if line.startswith("#") else "p"
-            out.append(f"<{tag}>{html.escape(line.lstrip('#').strip())}</{tag}>")
-    flush()
+        else:
+            tag = "h2" if kind == "heading" else "p"
+            out.append(f"<{tag}>{html.escape(piece)}</{tag}>")
     return "\n".join(out) + "</body></html>"
 
 
