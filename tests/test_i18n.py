@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import gettext
-import re
 import shutil
 import subprocess
 from pathlib import Path
@@ -11,38 +10,7 @@ from pathlib import Path
 import pytest
 from django.utils import translation
 
-PLACEHOLDER = re.compile(r"%(?:\([A-Za-z_][A-Za-z0-9_]*\))?[-#0 +]*\d*(?:\.\d+)?[sdifr%]")
-
-
-def _unquote(line: str) -> str:
-    body = line.strip()
-    assert body.startswith('"') and body.endswith('"'), f"not a PO string: {line!r}"
-    escapes = {"n": "\n", "t": "\t", '"': '"', "\\": "\\"}
-    return re.sub(r"\\(.)", lambda m: escapes.get(m.group(1), m.group(0)), body[1:-1])
-
-
-def parse_po(path: Path) -> list[dict]:
-    """A tiny PO reader: one dict per active entry (obsolete `#~` entries are skipped), with
-    its flags, msgid, optional msgid_plural, and msgstr / msgstr[N] keys."""
-    entries: list[dict] = []
-    for block in re.split(r"\n\s*\n", path.read_text("utf-8").strip()):
-        entry: dict = {"flags": set()}
-        key = None
-        for ln in block.splitlines():
-            if ln.startswith("#~"):
-                continue
-            if ln.startswith("#,"):
-                entry["flags"] |= {f.strip() for f in ln[2:].split(",") if f.strip()}
-            elif ln.startswith("#"):
-                continue
-            elif ln.startswith('"'):
-                entry[key] += _unquote(ln)
-            else:
-                key, _, rest = ln.partition(" ")
-                entry[key] = _unquote(rest)
-        if "msgid" in entry:
-            entries.append(entry)
-    return entries
+from ._po import parse_po, placeholders
 
 
 @pytest.fixture
@@ -67,9 +35,9 @@ def test_english_catalogue_is_complete_and_not_fuzzy(po_path):
         if not msgstrs or any(not s.strip() for s in msgstrs):
             problems.append(f"untranslated: {label}")
             continue
-        wanted = sorted(set(PLACEHOLDER.findall(e["msgid"])) - {"%%"})
+        wanted = placeholders(e["msgid"])
         for s in msgstrs:
-            got = sorted(set(PLACEHOLDER.findall(s)) - {"%%"})
+            got = placeholders(s)
             if got != wanted:
                 problems.append(f"placeholders {got} != {wanted}: {label}")
     assert not problems, "\n".join(problems)

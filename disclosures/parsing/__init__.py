@@ -7,7 +7,7 @@ Public entry points:
 
 * :func:`parse` — read one file and return a :class:`ParsedDisclosure`;
 * :func:`detect_format` — recognise the format from the content, not the name;
-* :class:`ParseError` — the file cannot be read; the message is for a person.
+* :class:`ParseError` — the file cannot be read; its code names the reason for a person.
 """
 
 from __future__ import annotations
@@ -105,17 +105,9 @@ def _reject_non_disclosures(result: ParsedDisclosure, document: Document) -> Non
         for b in document.blocks[:400]
     )
     if _PLACEHOLDER.search(text):
-        raise ParseError(
-            "这是一份未填写的模板：文件中是“XX”“××”之类的占位符，没有任何金额。"
-            "请上传填好数字的正式公开文件。",
-            en="This is an unfilled template: it contains placeholders such as “XX” and “××” and no amounts. Please upload the official published file with the figures filled in.",
-        )
+        raise ParseError("unfilled_template")
     if not _DISCLOSURE_WORDS.search(text):
-        raise ParseError(
-            "这份文件不像部门预算或决算：没有“预算”“决算”字样，也没有读到任何收支数字。"
-            "请确认上传的是部门预算/决算公开文件。",
-            en="This file does not look like a department budget or final account: it never mentions a budget or final account, and no income or expenditure figures were found in it. Please check that you are uploading a department budget or final-account disclosure.",
-        )
+        raise ParseError("not_a_disclosure")
 
 
 def _flag_unknown_codes(result: ParsedDisclosure) -> ParsedDisclosure:

@@ -45,10 +45,7 @@ def read_docx(data: bytes, filename: str = "") -> Document:
 
         body = docx.Document(io.BytesIO(data)).element.body
     except Exception as err:  # python-docx raises many types for broken packages
-        raise ParseError(
-            "文件已损坏：无法作为 Word（DOCX）文档打开，请重新导出后再上传。",
-            en="The file is damaged: it cannot be opened as a Word (DOCX) document. Export it again and upload it.",
-        ) from err
+        raise ParseError("damaged_docx") from err
 
     blocks: list[Block] = []
     for element in _body_items(body):

@@ -85,16 +85,13 @@ def read_html(data: bytes, filename: str = "") -> Document:
     try:
         soup = BeautifulSoup(data, "lxml", from_encoding=encoding)
     except Exception as err:  # noqa: BLE001 - lxml gives up only on hopeless input
-        raise ParseError(
-            "文件已损坏：无法作为网页（HTML）读取。",
-            en="The file is damaged: it cannot be read as a web page (HTML).",
-        ) from err
+        raise ParseError("damaged_html") from err
     root = soup.body or soup
     walker = _Walker()
     walker.walk(root)
     walker.flush()
     if not walker.blocks:
-        raise ParseError("这个网页没有可读取的文字内容。", en="This web page has no readable text.")
+        raise ParseError("empty_web_page")
     return Document(blocks=tuple(walker.blocks), format="html")
 
 

@@ -189,11 +189,7 @@ def read_pdf(data: bytes, filename: str = "", *, stats: PdfStats | None = None) 
         pdf.close()
 
     if text_chars == 0 or unmapped > 0.5 * (text_chars + unmapped):
-        raise ParseError(
-            "这份 PDF 没有可读取的文字层，看起来是扫描图片（scanned）。"
-            "请先做文字识别（OCR），或上传 Word/文字版的 PDF。",
-            en="This PDF has no readable text layer; it looks like scanned images. Run text recognition (OCR) first, or upload the Word version or a PDF with text.",
-        )
+        raise ParseError("scanned_pdf")
     return Document(blocks=tuple(blocks), format="pdf", pages=n_pages)
 
 
@@ -201,23 +197,14 @@ def _open(data: bytes) -> pdfium.PdfDocument:
     if not data.rstrip(b"\x00 \t\r\n")[-1024:].count(b"%%EOF"):
         # pdfium silently "repairs" a cut-off download and returns the first pages;
         # a truncated upload must be reported, not half-read.
-        raise ParseError(
-            "文件已损坏：PDF 不完整（文件结尾缺失），请重新下载或导出后再上传。",
-            en="The file is damaged: the PDF is incomplete (its end is missing). Download or export it again and upload it.",
-        )
+        raise ParseError("truncated_pdf")
     try:
         return pdfium.PdfDocument(data)
     except pdfium.PdfiumError as err:
         code = getattr(err, "err_code", None)
         if code in (pdfium_c.FPDF_ERR_PASSWORD, pdfium_c.FPDF_ERR_SECURITY):
-            raise ParseError(
-                "文件已加密，需要密码才能打开。请去除密码保护后再上传。",
-                en="The file is encrypted and needs a password to open. Remove the password protection and upload it again.",
-            ) from err
-        raise ParseError(
-            "文件已损坏，无法作为 PDF 打开，请重新导出后再上传。",
-            en="The file is damaged and cannot be opened as a PDF. Export it again and upload it.",
-        ) from err
+            raise ParseError("encrypted") from err
+        raise ParseError("damaged_pdf") from err
 
 
 # -------------------------------------------------------------------- page content

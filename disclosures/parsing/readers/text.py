@@ -38,36 +38,25 @@ _NEW_ITEM = re.compile(
 def decode_text(data: bytes) -> str:
     """Decode bytes as UTF-8 (with or without BOM) or GB18030; raise ParseError otherwise."""
     if b"\x00" in data[:4096] and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        raise ParseError(
-            "文件不是文字文件（含有二进制内容），请上传 PDF、Word、Excel 或文字版文件。",
-            en="This is not a text file (it contains binary data). Please upload a PDF, Word, Excel or text file.",
-        )
+        raise ParseError("binary_text")
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         try:
             return data.decode("utf-16")
         except UnicodeDecodeError as err:
-            raise ParseError(
-                "文字文件的编码无法识别（UTF-16 内容损坏）。",
-                en="The text file's encoding is not recognised (the UTF-16 content is damaged).",
-            ) from err
+            raise ParseError("damaged_utf16") from err
     for encoding in ("utf-8-sig", "gb18030"):
         try:
             return data.decode(encoding)
         except UnicodeDecodeError:
             continue
-    raise ParseError(
-        "文字文件的编码无法识别：请另存为 UTF-8 编码后再上传。",
-        en="The text file's encoding is not recognised. Save it with UTF-8 encoding and upload it again.",
-    )
+    raise ParseError("unknown_encoding")
 
 
 def read_text(data: bytes, filename: str = "") -> Document:
     """Read a TXT/MD dump into :class:`Paragraph` and :class:`Table` blocks (format "text")."""
     text = decode_text(data).replace("\r\n", "\n").replace("\r", "\n")
     if not text.strip():
-        raise ParseError(
-            "文件是空的，没有可读的文字。", en="The file is empty: there is no text to read."
-        )
+        raise ParseError("empty_text")
     return Document(blocks=tuple(_blocks(text.split("\n"))), format="text")
 
 

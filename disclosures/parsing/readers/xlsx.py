@@ -42,10 +42,7 @@ def read_workbook(data: bytes, filename: str = "", fmt: str = "xlsx") -> Documen
     for name, rows in sheets:
         _sheet_blocks(name, rows, blocks)
     if not blocks:
-        raise ParseError(
-            "这个 Excel 文件没有任何内容（所有工作表都是空的）。",
-            en="This Excel file has no content (every sheet is empty).",
-        )
+        raise ParseError("empty_workbook")
     return Document(blocks=tuple(blocks), format=fmt)
 
 
@@ -58,10 +55,7 @@ def _xlsx_sheets(data: bytes) -> Iterator[tuple[str, list[list[str]]]]:
 
         wb = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception as err:  # openpyxl raises many types for broken packages
-        raise ParseError(
-            "文件已损坏：无法作为 Excel（XLSX）工作簿打开，请重新导出后再上传。",
-            en="The file is damaged: it cannot be opened as an Excel (XLSX) workbook. Export it again and upload it.",
-        ) from err
+        raise ParseError("damaged_xlsx") from err
     try:
         for ws in wb.worksheets:
             rows = []
@@ -69,10 +63,7 @@ def _xlsx_sheets(data: bytes) -> Iterator[tuple[str, list[list[str]]]]:
                 for row in ws.iter_rows():
                     rows.append([_xlsx_cell(cell) for cell in row])
             except Exception as err:  # a damaged sheet XML
-                raise ParseError(
-                    f"文件已损坏：工作表“{ws.title}”无法读取。",
-                    en=f"The file is damaged: the sheet “{ws.title}” cannot be read.",
-                ) from err
+                raise ParseError("damaged_sheet", sheet=ws.title) from err
             yield ws.title, rows
     finally:
         wb.close()
@@ -118,14 +109,8 @@ def _xls_sheets(data: bytes) -> Iterator[tuple[str, list[list[str]]]]:
     except Exception as err:
         message = str(err).lower()
         if "encrypt" in message or "password" in message:
-            raise ParseError(
-                "文件已加密，需要密码才能打开。请去除密码保护后再上传。",
-                en="The file is encrypted and needs a password to open. Remove the password protection and upload it again.",
-            ) from err
-        raise ParseError(
-            "文件已损坏：无法作为 Excel（XLS）工作簿打开，请另存为 XLSX 后再上传。",
-            en="The file is damaged: it cannot be opened as an Excel (XLS) workbook. Save it as XLSX and upload it again.",
-        ) from err
+            raise ParseError("encrypted") from err
+        raise ParseError("damaged_xls") from err
     try:
         for index in range(book.nsheets):
             sheet = book.sheet_by_index(index)
