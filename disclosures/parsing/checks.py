@@ -43,43 +43,46 @@ def check_items(items: Sequence[LineItem], path: str, with_columns: bool = False
     checks: list[Check] = []
     index = {item.code: i for i, item in enumerate(items) if item.code}
     for i, item in enumerate(items):
-        if not item.code or item.total is None:
+        code, amount = item.code, item.total
+        if not code or amount is None:
             continue
         # Nearest descendants present: 款 under a 类, else 项 directly.
-        for width in (len(item.code) + 2, len(item.code) + 4):
+        children: list[tuple[str, Decimal]] = []
+        for width in (len(code) + 2, len(code) + 4):
             children = [
-                c
+                (c.code, c.total)
                 for c in items
                 if c.code
                 and len(c.code) == width
-                and c.code.startswith(item.code)
+                and c.code.startswith(code)
                 and c.total is not None
             ]
-            if width == len(item.code) + 4:
+            if width == len(code) + 4:
                 # Skip 项 whose 款 is listed: they are counted through the 款.
-                children = [c for c in children if c.code[: len(item.code) + 2] not in index]
+                children = [(cc, t) for cc, t in children if cc[: len(code) + 2] not in index]
             if children:
                 break
-        if children and not within(item.total, [c.total for c in children]):  # type: ignore[misc]
-            total = sum((c.total for c in children), Decimal(0))  # type: ignore[misc]
+        child_totals = [t for _, t in children]
+        if child_totals and not within(amount, child_totals):
+            total = sum(child_totals, Decimal(0))
             checks.append(
                 Check(
                     "warning",
                     "children_sum",
-                    f"{item.code} {item.name} 为 {_fmt(item.total)}，下级科目合计 {_fmt(total)}，"
-                    f"相差 {_fmt(item.total - total)}。",
+                    f"{code} {item.name} 为 {_fmt(amount)}，下级科目合计 {_fmt(total)}，"
+                    f"相差 {_fmt(amount - total)}。",
                     f"{path}[{i}]",
                 )
             )
         if with_columns and (item.basic is not None or item.project is not None):
             parts = [item.basic or Decimal(0), item.project or Decimal(0)]
-            if not within(item.total, parts, slack_items=2):
+            if not within(amount, parts, slack_items=2):
                 checks.append(
                     Check(
                         "warning",
                         "basic_plus_project",
-                        f"{item.code} {item.name}：基本支出 + 项目支出 = {_fmt(sum(parts, Decimal(0)))}，"
-                        f"合计为 {_fmt(item.total)}。",
+                        f"{code} {item.name}：基本支出 + 项目支出 = {_fmt(sum(parts, Decimal(0)))}，"
+                        f"合计为 {_fmt(amount)}。",
                         f"{path}[{i}]",
                     )
                 )
@@ -143,15 +146,16 @@ def check_totals(
             )
         )
     tp_total = three_public.get("total")
-    tp_parts = [three_public.get(k) for k in _THREE_PUBLIC]
-    if tp_total is not None and all(v is not None for v in tp_parts):
-        if not within(tp_total, tp_parts):  # type: ignore[arg-type]
+    tp_values = [three_public.get(k) for k in _THREE_PUBLIC]
+    tp_parts = [v for v in tp_values if v is not None]
+    if tp_total is not None and len(tp_parts) == len(tp_values):
+        if not within(tp_total, tp_parts):
             checks.append(
                 Check(
                     "warning",
                     "three_public_sum",
                     f"“三公”经费合计 {_fmt(tp_total)} 不等于各项之和 "
-                    f"{_fmt(sum(tp_parts, Decimal(0)))}。",  # type: ignore[arg-type]
+                    f"{_fmt(sum(tp_parts, Decimal(0)))}。",
                     "three_public.total",
                 )
             )

@@ -13,8 +13,10 @@ Prose (reports without tables): "社会保障和就业（类）人力资源和�
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Protocol
 
 from ..checks import within
 from ..normalize import clean_name, compact, parse_amount, to_wan
@@ -38,7 +40,20 @@ class ItemsResult:
     has_basic_project: bool = False
 
 
-def _lookup():
+class _Dictionary(Protocol):
+    """What the prose reader uses of the classification dictionary (``..classification``)."""
+
+    def functional_name(self, code: str | int) -> str | None: ...
+
+    def functional_code_for_name(self, name: str, parent_code: str | None = None) -> str | None: ...
+
+    def iter_functional(self) -> Iterator[tuple[str, str, str, str | None]]: ...
+
+
+_Found = dict[tuple[str | None, str], LineItem]
+
+
+def _lookup() -> _Dictionary | None:
     try:
         from .. import classification
     except ImportError:  # the dictionary is optional: codes in tables need no look-up
@@ -435,7 +450,7 @@ def _variants(name: str) -> list[str]:
     return out
 
 
-def _code_for_name(lookup, name: str, parent: str | None) -> str | None:
+def _code_for_name(lookup: _Dictionary, name: str, parent: str | None) -> str | None:
     """Code for a name, exact first (with and without 支出), then a unique fuzzy match
     among the parent's children ("公积金" → 住房公积金, "劳动关系维权" → 劳动关系和维权)."""
     parents = [parent[:5], parent[:3]] if parent and len(parent) >= 5 else [parent]
@@ -452,7 +467,7 @@ def _code_for_name(lookup, name: str, parent: str | None) -> str | None:
     for p in parents:
         if p is None:
             continue
-        matches = []
+        matches: list[str] = []
         for code, full, _level, _parent in lookup.iter_functional():
             if not code.startswith(p) or code == p or len(code) != len(p) + 2 and len(p) == 5:
                 continue
@@ -475,7 +490,7 @@ def prose_functional_items(sections: list[Section]) -> ItemsResult:
     """Items a narrative states under its 一般公共预算 expenditure headings."""
     lookup = _lookup()
     checks: list[Check] = []
-    found: dict[tuple[str | None, str], LineItem] = {}
+    found: _Found = {}
     if lookup is None:
         return ItemsResult(
             [],
@@ -503,7 +518,9 @@ def prose_functional_items(sections: list[Section]) -> ItemsResult:
     return ItemsResult(items, checks)
 
 
-def _walk_markers(text: str, sec: Section, lookup, found, checks) -> None:
+def _walk_markers(
+    text: str, sec: Section, lookup: _Dictionary, found: _Found, checks: list[Check]
+) -> None:
     events = [(m.start(), "marker", m) for m in _MARKER.finditer(text)]
     events += [(m.start(), "amount", m) for m in _PROSE_AMOUNT.finditer(text)]
     events.sort(key=lambda e: e[0])
@@ -535,20 +552,20 @@ def _walk_markers(text: str, sec: Section, lookup, found, checks) -> None:
         unit = "万元" if m.group("unit") == "万" else m.group("unit")
         value = to_wan(parse_amount(m.group("num")), unit)
         level, pending = pending, None
-        name = names[level]
-        if not name or value is None or value == 0:
+        item_name = names[level]
+        if not item_name or value is None or value == 0:
             continue
         if level == "项":
             parent = codes["款"] or codes["类"]
-            code = _code_for_name(lookup, name, parent) if parent else None
+            code = _code_for_name(lookup, item_name, parent) if parent else None
             if code and len(code) != 7:
                 code = None
         else:
             code = codes[level]
-        _add(found, lookup, code, name, value, sec, m, checks)
+        _add(found, lookup, code, item_name, value, sec, m, checks)
 
 
-def _class_code(lookup, name: str) -> str | None:
+def _class_code(lookup: _Dictionary, name: str) -> str | None:
     for v in _variants(name):
         code = lookup.functional_code_for_name(v)
         if code and len(code) == 3:
@@ -556,7 +573,7 @@ def _class_code(lookup, name: str) -> str | None:
     return None
 
 
-def _class_segments(text: str, sec: Section, lookup, found) -> None:
+def _class_segments(text: str, sec: Section, lookup: _Dictionary, found: _Found) -> None:
     """ "…主要用于以下方面: 一般公共服务（类）支出69.65万元；…卫生健康支出104.70万元"."""
     for segment in re.split(r"[；;，,。:：]", text):
         m = _CLASS_SEGMENT.fullmatch(segment.strip().rstrip("、"))
@@ -575,7 +592,16 @@ def _class_segments(text: str, sec: Section, lookup, found) -> None:
         _add(found, lookup, code, name, value, sec, m, None)
 
 
-def _add(found, lookup, code, name, value, sec: Section, m, checks) -> None:
+def _add(
+    found: _Found,
+    lookup: _Dictionary,
+    code: str | None,
+    name: str,
+    value: Decimal,
+    sec: Section,
+    m: re.Match[str],
+    checks: list[Check] | None,
+) -> None:
     key = (code, name if code is None else "")
     display = (lookup.functional_name(code) if code else None) or name
     if key in found:

@@ -70,7 +70,8 @@ class Metadata:
 
 
 def _core(name: str) -> str:
-    return name[_PLACE_PREFIX.match(name).end() :] if _PLACE_PREFIX.match(name) else name
+    prefix = _PLACE_PREFIX.match(name)
+    return name[prefix.end() :] if prefix else name
 
 
 def _candidates(document: Document) -> list[tuple[str, int, Source]]:

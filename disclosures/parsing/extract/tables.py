@@ -226,9 +226,9 @@ def build_tables(document: Document, default_unit: str | None) -> list[LogicalTa
         )
         tables.append(table)
         last_table_block = block.index
-    for t in tables:
-        t.header_count = _header_count(t.rows)
-        t.labels = _labels(t.header, t.width)
+    for logical in tables:
+        logical.header_count = _header_count(logical.rows)
+        logical.labels = _labels(logical.header, logical.width)
     return tables
 
 

@@ -123,13 +123,13 @@ def prose_three_public(sections: list[Section], pool: Pool) -> None:
                 pool.add(f"three_public.{key}", m.value, rank, sec.source(m.start, m.end), "prose")
         if in_section:
             for key, pattern in _NONE_STATED:
-                m = pattern.search(text)
-                if m:
+                match = pattern.search(text)
+                if match:
                     pool.add(
                         f"three_public.{key}",
                         Decimal(0),
                         RANK_PROSE + 1,
-                        sec.source(m.start(), m.end()),
+                        sec.source(match.start(), match.end()),
                         "prose",
                     )
 

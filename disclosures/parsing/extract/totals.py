@@ -10,12 +10,13 @@ grand total. The department's 收支总表 outranks the 财政拨款收支总表
 from __future__ import annotations
 
 import re
+from decimal import Decimal
 
 from ..normalize import compact
-from ..types import Check
+from ..types import Check, Source
 from .candidates import RANK_PROSE, RANK_PROSE_WEAK, RANK_TABLE, RANK_TABLE_FISCAL, Pool
 from .prose import AMOUNT, find_after
-from .tables import LogicalTable, Section, has_cjk, is_total_label
+from .tables import LogicalTable, Row, Section, has_cjk, is_total_label
 
 __all__ = ["prose_totals", "summary_table_totals", "table_kind"]
 
@@ -117,8 +118,8 @@ def summary_table_totals(table: LogicalTable, pool: Pool, checks: list[Check]) -
         for j, c in enumerate(r.cells):
             if j > 0 and "支出" in compact(c) and split is None:
                 split = j
-    pairs_in: list[tuple[str, str, object]] = []  # (label, raw value, row)
-    pairs_out: list[tuple[str, str, object]] = []
+    pairs_in: list[tuple[str, str, Row]] = []  # (label, raw value, row)
+    pairs_out: list[tuple[str, str, Row]] = []
     layout = _year_columns(table)
     for row in table.body:
         cells = row.cells
@@ -126,16 +127,16 @@ def summary_table_totals(table: LogicalTable, pool: Pool, checks: list[Check]) -
             # Several years side by side: read each side's label with its latest year.
             for side, (label_at, value_at) in zip((pairs_in, pairs_out), layout, strict=True):
                 if label_at < len(cells) and has_cjk(cells[label_at]):
-                    value = cells[value_at] if value_at < len(cells) else ""
-                    side.append((_label(cells[label_at]), value, row))
+                    raw = cells[value_at] if value_at < len(cells) else ""
+                    side.append((_label(cells[label_at]), raw, row))
             continue
         j = 0
         while j < len(cells):
             text = cells[j]
             if has_cjk(text) and table.amount(text) is None:
-                value = cells[j + 1] if j + 1 < len(cells) else ""
+                raw = cells[j + 1] if j + 1 < len(cells) else ""
                 side_out = (split is not None and j >= split) or (split is None and j >= 2)
-                (pairs_out if side_out else pairs_in).append((_label(text), value, row))
+                (pairs_out if side_out else pairs_in).append((_label(text), raw, row))
                 j += 2
             else:
                 j += 1
@@ -145,7 +146,7 @@ def summary_table_totals(table: LogicalTable, pool: Pool, checks: list[Check]) -
     seen_carry = sources_seen = False
     for lbl, raw, row in pairs_in:
         value = table.amount(raw)
-        src = row.source()  # type: ignore[attr-defined]
+        src = row.source()
         if _INCOME_TOTAL.match(lbl):
             pool.add("totals.income_total", value, rank, src, "table")
             # "一、本年收入" above its sources opens the section; "本年收入合计" below
@@ -177,7 +178,7 @@ def summary_table_totals(table: LogicalTable, pool: Pool, checks: list[Check]) -
     seen_carry_out = False
     for lbl, raw, row in pairs_out:
         value = table.amount(raw)
-        src = row.source()  # type: ignore[attr-defined]
+        src = row.source()
         if _EXP_TOTAL.match(lbl):
             pool.add("totals.expenditure_total", value, rank, src, "table")
         elif _EXP_ANY_TOTAL.match(lbl):
@@ -193,7 +194,9 @@ def summary_table_totals(table: LogicalTable, pool: Pool, checks: list[Check]) -
             seen_carry_out = True
 
 
-def _grand_out(pool: Pool, value, rank, src, checks: list[Check]) -> None:
+def _grand_out(
+    pool: Pool, value: Decimal | None, rank: int, src: Source, checks: list[Check]
+) -> None:
     """支出总计 must equal 收入总计; it is only recorded as a second witness."""
     if value is None:
         return
@@ -279,7 +282,12 @@ def total_row_totals(table: LogicalTable, kind: str, pool: Pool) -> None:
 
 
 def _from_col(
-    table: LogicalTable, cells: tuple[str, ...], col: int | None, key: str, pool: Pool, src
+    table: LogicalTable,
+    cells: tuple[str, ...],
+    col: int | None,
+    key: str,
+    pool: Pool,
+    src: Source,
 ) -> None:
     # Header and body can be off by one where the dump merged cells; accept the
     # column only when the row is as wide as the header.
@@ -444,18 +452,16 @@ def prose_totals(sections: list[Section], pool: Pool, checks: list[Check]) -> No
                     "prose",
                 )
             if _NO_PROCUREMENT.search(text) and not pool.has("totals.procurement_total"):
-                from decimal import Decimal
-
                 pool.add("totals.procurement_total", Decimal(0), RANK_PROSE, sec.source(), "prose")
         # "预算支出：人员经费…，项目支出…，共计10009.93万元".
-        for m in _TOTAL_LIST.finditer(text):
-            unit = "万元" if m.group("unit") == "万" else m.group("unit")
+        for match in _TOTAL_LIST.finditer(text):
+            unit = "万元" if match.group("unit") == "万" else match.group("unit")
             rank = RANK_PROSE_WEAK if narrow_heading else RANK_PROSE
             pool.add(
                 "totals.expenditure_total",
-                to_wan(parse_amount(m.group("num")), unit),
+                to_wan(parse_amount(match.group("num")), unit),
                 rank,
-                sec.source(m.start(), m.end()),
+                sec.source(match.start(), match.end()),
                 "prose",
             )
         # "财政拨款收入支出总计0.3万元": compared with the 财政拨款收支总表 only.
@@ -464,23 +470,29 @@ def prose_totals(sections: list[Section], pool: Pool, checks: list[Check]) -> No
                 "_fiscal.grand_total", m.value, RANK_PROSE, sec.source(m.start, m.end), "prose"
             )
         # "收、支总计2952.11万元、2845.57万元": equal only when nothing is carried forward.
-        for m in _PAIRED_GRAND.finditer(text):
+        for match in _PAIRED_GRAND.finditer(text):
             a = to_wan(
-                parse_amount(m.group("a")), "万元" if m.group("ua") == "万" else m.group("ua")
+                parse_amount(match.group("a")),
+                "万元" if match.group("ua") == "万" else match.group("ua"),
             )
             b = to_wan(
-                parse_amount(m.group("b")), "万元" if m.group("ub") == "万" else m.group("ub")
+                parse_amount(match.group("b")),
+                "万元" if match.group("ub") == "万" else match.group("ub"),
             )
             if a is not None and a == b:
                 pool.add(
-                    "totals.grand_total", a, RANK_PROSE, sec.source(m.start(), m.end()), "prose"
+                    "totals.grand_total",
+                    a,
+                    RANK_PROSE,
+                    sec.source(match.start(), match.end()),
+                    "prose",
                 )
             else:
                 checks.append(
                     Check(
                         "warning",
                         "grand_total_mismatch",
-                        f"“{m.group(0)}”：收入总计与支出总计不相等，收入总计未采用。",
+                        f"“{match.group(0)}”：收入总计与支出总计不相等，收入总计未采用。",
                         "totals.grand_total",
                     )
                 )

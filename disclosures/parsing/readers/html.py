@@ -134,7 +134,7 @@ class _Walker:
             self.blocks.append(Paragraph(text=text, index=len(self.blocks)))
 
     def walk(self, node: Any) -> None:
-        from bs4 import Comment, NavigableString, Tag
+        from bs4.element import Comment, NavigableString, Tag
 
         for child in node.children:
             if isinstance(child, Comment):
@@ -167,7 +167,7 @@ class _Walker:
 
 def _cell_text(cell: Any) -> str:
     """A cell's text: lines (br, p, div) joined without space between CJK."""
-    from bs4 import NavigableString, Tag
+    from bs4.element import NavigableString, Tag
 
     lines: list[str] = []
     current: list[str] = []

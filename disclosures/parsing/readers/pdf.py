@@ -33,6 +33,7 @@ import ctypes
 import logging
 import re
 import unicodedata
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -52,6 +53,13 @@ _JOIN = 3.0  # collinear rule pieces with a gap up to this are one rule (dashes)
 _MIN_RULE = 4.0  # shorter path pieces are glyph decoration, not table rules
 
 _AMOUNT_RE = re.compile(r"^[-−+]?[\d,，]+(\.\d+)?%?$|^[-−]$")
+
+# (a, b, c, d, e, f): X = a*x + b*y + c, Y = d*x + e*y + f (see _page_transform).
+_Transform = tuple[float, float, float, float, float, float]
+_Box = tuple[float, float, float, float]  # x0, top, x1, bottom in display coordinates
+# A table found by pdfplumber: its bbox and, row by row, each cell's box (None: covered
+# by a merged cell).
+_CellTable = tuple[_Box, list[list[_Box | None]]]
 
 
 class _Char:
@@ -210,7 +218,7 @@ def _open(data: bytes) -> pdfium.PdfDocument:
 # -------------------------------------------------------------------- page content
 
 
-def _page_transform(page: pdfium.PdfPage) -> tuple[float, float, float, float, float, float]:
+def _page_transform(page: pdfium.PdfPage) -> _Transform:
     """Coefficients (a, b, c, d, e, f) mapping PDF user space to top-down display
     coordinates, X = a*x + b*y + c and Y = d*x + e*y + f (honours /Rotate)."""
     left, bottom, right, top = page.get_mediabox()
@@ -224,14 +232,14 @@ def _page_transform(page: pdfium.PdfPage) -> tuple[float, float, float, float, f
     return 1.0, 0.0, -left, 0.0, -1.0, top
 
 
-def _box(tf, left: float, bottom: float, right: float, top: float):
+def _box(tf: _Transform, left: float, bottom: float, right: float, top: float) -> _Box:
     a, b, c, d, e, f = tf
     ax, ay = a * left + b * bottom + c, d * left + e * bottom + f
     bx, by = a * right + b * top + c, d * right + e * top + f
     return min(ax, bx), min(ay, by), max(ax, bx), max(ay, by)
 
 
-def _point(tf, x: float, y: float) -> tuple[float, float]:
+def _point(tf: _Transform, x: float, y: float) -> tuple[float, float]:
     a, b, c, d, e, f = tf
     return a * x + b * y + c, d * x + e * y + f
 
@@ -262,7 +270,7 @@ def _page_chars(page: pdfium.PdfPage) -> tuple[list[_Char], int]:
         got = pdfium_c.FPDFText_GetText(
             raw, 0, n, ctypes.cast(buf, ctypes.POINTER(ctypes.c_ushort))
         )
-        units = memoryview(buf.raw).cast("H")[: max(got - 1, 0)]
+        units: Sequence[int] = memoryview(buf.raw).cast("H")[: max(got - 1, 0)]
         if len(units) != n:  # should not happen; fall back to per-char reads
             units = [pdfium_c.FPDFText_GetUnicode(raw, i) for i in range(n)]
         get_box = pdfium_c.FPDFText_GetLooseCharBox
@@ -363,7 +371,7 @@ def _page_rules(page: pdfium.PdfPage) -> tuple[list[_Seg], list[_Seg]]:
     return _merge_segs(hs), _merge_segs(vs)
 
 
-def _path_objects(page: pdfium.PdfPage):
+def _path_objects(page: pdfium.PdfPage) -> Iterator[Any]:
     """Raw handles of the page's path objects, including those inside form
     XObjects (raw calls: the object wrappers cost more than the reading)."""
     count, get, kind = (
@@ -553,7 +561,12 @@ def _fill_grid(grid: _Grid, chars: list[_Char]) -> list[tuple[str, ...]]:
     return rows
 
 
-def _split_band(regions, starting, cells_lines, n_cols) -> list[tuple[str, ...]]:
+def _split_band(
+    regions: list[tuple[int, int, int, int]],
+    starting: list[int],
+    cells_lines: dict[int, list[_Line]],
+    n_cols: int,
+) -> list[tuple[str, ...]]:
     """One output row per visual text line across a band of cells."""
     lines = [(ln, k) for k in starting for ln in cells_lines[k]]
     lines.sort(key=lambda t: t[0].top)
@@ -659,7 +672,9 @@ def _pieces(line: _Line) -> list[list[_Char]]:
 # ------------------------------------------------------------------ page layout
 
 
-def _needs_slow_path(chars, hsegs, vsegs, grids) -> bool:
+def _needs_slow_path(
+    chars: list[_Char], hsegs: list[_Seg], vsegs: list[_Seg], grids: list[_Grid]
+) -> bool:
     """Rules that did not form a usable grid, or a grid that cuts through text."""
     long_h = [s for s in hsegs if s.b - s.a > 30]
     if not grids:
@@ -685,7 +700,8 @@ def _layout(chars: list[_Char], grids: list[_Grid], stats: PdfStats) -> list[_It
     rest = chars
     for grid in grids:
         x0, y0, x1, y1 = grid.bbox
-        inside, outside = [], []
+        inside: list[_Char] = []
+        outside: list[_Char] = []
         for ch in rest:
             (inside if x0 <= ch.cx <= x1 and y0 <= ch.cy <= y1 else outside).append(ch)
         rest = outside
@@ -701,13 +717,14 @@ def _layout(chars: list[_Char], grids: list[_Grid], stats: PdfStats) -> list[_It
     return items
 
 
-def _layout_cells(chars, tables, stats: PdfStats) -> list[_Item]:
+def _layout_cells(chars: list[_Char], tables: list[_CellTable], stats: PdfStats) -> list[_Item]:
     """Layout with cell boxes from pdfplumber (slow path)."""
     items: list[_Item] = []
     rest = chars
     for bbox, rows_of_cells in tables:
         x0, y0, x1, y1 = bbox
-        inside, outside = [], []
+        inside: list[_Char] = []
+        outside: list[_Char] = []
         for ch in rest:
             (inside if x0 <= ch.cx <= x1 and y0 <= ch.cy <= y1 else outside).append(ch)
         rest = outside
@@ -892,7 +909,7 @@ class _Plumber:
 
         self._pdf: Any = pdfplumber.open(io.BytesIO(data))
 
-    def cells(self, index: int, page: pdfium.PdfPage):
+    def cells(self, index: int, page: pdfium.PdfPage) -> list[_CellTable] | None:
         """[(bbox, rows of cell boxes or None)] in our display coordinates, or None."""
         if page.get_rotation() % 360:
             return None  # coordinates would need rotating; the fast path is kept
