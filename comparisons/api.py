@@ -88,14 +88,11 @@ def departments(
     """Departments with published data; filter by region (and everything below it),
     category (e.g. 人力资源和社会保障局) or a name fragment."""
     rows = (
-        Department.objects.filter(disclosures__status="published")
-        .distinct()
+        Department.objects.published()
         .select_related("region", "region__parent", "region__parent__parent")
     )
     if region:
-        rows = rows.filter(
-            Q(region_id=region) | Q(region__parent_id=region) | Q(region__parent__parent_id=region)
-        )
+        rows = rows.in_region(region)
     if category:
         rows = rows.filter(category=category)
     if q:
@@ -182,9 +179,7 @@ def line_items_csv(
 ):
     """Bulk CSV of published line items (万元), streamed; filter by year, kind, code
     (prefix: 208 gives every 208xxxxx), scope, department category and region."""
-    rows = LineItem.objects.filter(
-        disclosure__status="published", disclosure__superseded_by__isnull=True
-    )
+    rows = LineItem.objects.published()
     if year:
         rows = rows.filter(disclosure__fiscal_year=year)
     if kind:
@@ -196,11 +191,7 @@ def line_items_csv(
     if category:
         rows = rows.filter(disclosure__department__category=category)
     if region:
-        rows = rows.filter(
-            Q(disclosure__department__region_id=region)
-            | Q(disclosure__department__region__parent_id=region)
-            | Q(disclosure__department__region__parent__parent_id=region)
-        )
+        rows = rows.in_region(region)
     rows = rows.select_related(
         "disclosure",
         "disclosure__department",

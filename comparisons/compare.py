@@ -69,20 +69,16 @@ class Comparison:
 
 
 def select_departments(data: dict[str, Any]) -> list[Department]:
-    qs = Department.objects.filter(
-        disclosures__status="published", disclosures__superseded_by__isnull=True
-    )
+    qs = Department.objects.published()
     if data.get("departments"):
         qs = qs.filter(pk__in=[d.pk for d in data["departments"]])
     else:
         if data.get("category"):
             qs = qs.filter(category=data["category"])
         if data.get("region"):
-            r = data["region"]
-            qs = qs.filter(Q(region=r) | Q(region__parent=r) | Q(region__parent__parent=r))
+            qs = qs.in_region(data["region"])
     return list(
-        qs.distinct()
-        .select_related("region", "region__parent", "region__parent__parent")
+        qs.select_related("region", "region__parent", "region__parent__parent")
         .order_by("name")[:MAX_DEPARTMENTS]
     )
 

@@ -59,8 +59,8 @@ class ComparisonForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         categories = (
-            Department.objects.exclude(category="")
-            .filter(disclosures__status="published")
+            Department.objects.published()
+            .exclude(category="")
             .values_list("category", flat=True)
             .distinct()
             .order_by("category")

@@ -13,7 +13,7 @@ from typing import Any
 from django.db.models import Count, Max, Q, QuerySet
 
 from disclosures.choices import Classification, FigureGroup, Kind, Scope
-from disclosures.models import Department, Disclosure, Figure, LineItem, Region
+from disclosures.models import Department, Disclosure, Figure, LineItem, Region, published_q
 
 from .charts import rate
 
@@ -196,12 +196,11 @@ def execution(department: Department, year: int) -> dict[str, Any] | None:
 def departments_in(region: Region) -> QuerySet[Department]:
     """Departments of a region and everything below it that have published data."""
     return (
-        Department.objects.filter(
-            Q(region=region) | Q(region__parent=region) | Q(region__parent__parent=region)
+        Department.objects.published()
+        .in_region(region)
+        .annotate(
+            latest_year=Max("disclosures__fiscal_year", filter=published_q("disclosures__"))
         )
-        .filter(disclosures__status="published", disclosures__superseded_by__isnull=True)
-        .annotate(latest_year=Max("disclosures__fiscal_year"))
-        .distinct()
         .select_related("region")
         .order_by("region__code", "name")
     )
@@ -227,11 +226,8 @@ def latest_disclosures(department_ids: list[int]) -> dict[int, Disclosure]:
 def spenders(code: str) -> QuerySet[LineItem]:
     """Every published line item with this functional code, for the classification browser."""
     return (
-        LineItem.objects.filter(
-            code=code,
-            classification=Classification.FUNCTIONAL,
-            disclosure__status="published",
-            disclosure__superseded_by__isnull=True,
+        LineItem.objects.published().filter(
+            code=code, classification=Classification.FUNCTIONAL
         )
         .select_related("disclosure", "disclosure__department", "disclosure__department__region")
         .order_by("-disclosure__fiscal_year", "disclosure__department__name", "scope")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.core.cache import cache
-from django.db.models import Count, Q
+from django.db.models import Count, Exists, OuterRef, Q
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils.translation import get_language
@@ -13,7 +13,15 @@ from django_tables2.export import TableExport
 
 from disclosures.choices import Kind
 from disclosures.labels import FIGURE_LABELS, figure_label
-from disclosures.models import ClassificationCode, Department, Disclosure, LineItem, Region
+from disclosures.models import (
+    ClassificationCode,
+    Department,
+    Disclosure,
+    LineItem,
+    Region,
+    classification_level,
+    parent_code,
+)
 from disclosures.services import data_generation
 
 from . import charts, compare, queries
@@ -33,15 +41,14 @@ def home(request: HttpRequest) -> HttpResponse:
     found = []
     if q:
         found = list(
-            Department.objects.filter(
+            Department.objects.published()
+            .filter(
                 Q(name__icontains=q)
                 | Q(category__icontains=q)
                 | Q(region__name__icontains=q)
                 | Q(region__parent__name__icontains=q)
                 | Q(aliases__icontains=q)
             )
-            .filter(disclosures__status="published")
-            .distinct()
             .select_related("region", "region__parent")
             .order_by("name")[:50]
         )
@@ -185,11 +192,7 @@ def region_detail(request: HttpRequest, pk: int) -> HttpResponse:
     ]
     children = (
         Region.objects.filter(parent=region)
-        .filter(
-            Q(departments__disclosures__status="published")
-            | Q(children__departments__disclosures__status="published")
-        )
-        .distinct()
+        .with_published_data()
         .order_by("code", "name")
     )
     return render(
@@ -202,9 +205,7 @@ def region_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def classification_index(request: HttpRequest) -> HttpResponse:
     """The functional classification tree: dictionary names plus codes seen in documents."""
     seen = dict(
-        LineItem.objects.filter(
-            classification="functional", code__isnull=False, disclosure__status="published"
-        )
+        LineItem.objects.published().filter(classification="functional", code__isnull=False)
         .values_list("code")
         .annotate(n=Count("disclosure__department", distinct=True))
     )
@@ -219,7 +220,7 @@ def classification_index(request: HttpRequest) -> HttpResponse:
         {
             "code": c,
             "name": names[c],
-            "level": {3: 1, 5: 2, 7: 3}.get(len(c), 3),
+            "level": classification_level(c) or 3,
             "departments": seen.get(c, 0),
         }
         for c in sorted(names)
@@ -236,7 +237,7 @@ def classification_detail(request: HttpRequest, code: str) -> HttpResponse:
     name = entry.name if entry else items[0].name
     children = ClassificationCode.objects.filter(system="functional", parent_code=code)
     parent = ClassificationCode.objects.filter(
-        system="functional", code=code[:-2] if len(code) > 3 else ""
+        system="functional", code=parent_code(code) or ""
     ).first()
     return render(
         request,
@@ -325,11 +326,7 @@ def completeness(request: HttpRequest) -> HttpResponse:
         qs = qs.filter(department__category=category)
     if region_id.isdigit():
         r = int(region_id)
-        qs = qs.filter(
-            Q(department__region_id=r)
-            | Q(department__region__parent_id=r)
-            | Q(department__region__parent__parent_id=r)
-        )
+        qs = qs.in_region(r)
     items = list(ChecklistItem.objects.filter(active=True))
     rows = []
     for d in qs[:500]:
@@ -343,7 +340,9 @@ def completeness(request: HttpRequest) -> HttpResponse:
         .order_by("category")
     )
     regions: dict[int, Region] = {}
-    for leaf in Region.objects.filter(departments__disclosures__status="published").select_related(
+    for leaf in Region.objects.filter(
+        Exists(Disclosure.objects.published().filter(department__region=OuterRef("pk")))
+    ).select_related(
         "parent", "parent__parent"
     ):
         for r in leaf.ancestors_and_self():  # a province ranks everything below it

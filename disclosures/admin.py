@@ -54,10 +54,10 @@ class DisclosureAdmin(admin.ModelAdmin):
         "kind",
         "format",
         "status",
-        "published",
+        "publication",
         "created_at",
     )
-    list_filter = ("status", "kind", "format", "published", "fiscal_year")
+    list_filter = ("status", "publication", "kind", "format", "fiscal_year")
     search_fields = ("original_name", "sha256", "department__name", "detected_department")
     readonly_fields = (
         "sha256",

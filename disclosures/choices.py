@@ -5,15 +5,23 @@ from django.utils.translation import gettext_lazy as _
 
 
 class Status(models.TextChoices):
-    """A disclosure's life: the row is the truth, tasks only move it forward."""
+    """Where a disclosure's file is in the parse pipeline. The row is the truth; tasks only
+    move it forward. Publication is a separate state (``Publication``): re-parsing never
+    changes what the public sees."""
 
     UPLOADED = "uploaded", _("已上传")
     QUEUED = "queued", _("排队中")
     PARSING = "parsing", _("解析中")
-    NEEDS_REVIEW = "needs_review", _("待审核")
+    PARSED = "parsed", _("已解析")
+    FAILED = "failed", _("失败")
+
+
+class Publication(models.TextChoices):
+    """What the public sees of a disclosure, independent of its parse state."""
+
+    DRAFT = "draft", _("未发布")
     PUBLISHED = "published", _("已发布")
     SUPERSEDED = "superseded", _("已被替换")
-    FAILED = "failed", _("失败")
 
 
 class Kind(models.TextChoices):

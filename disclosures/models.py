@@ -6,7 +6,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -18,14 +18,70 @@ from .choices import (
     FileFormat,
     Kind,
     Origin,
+    Publication,
     RegionLevel,
     Role,
     Scope,
     Severity,
     Status,
 )
+from .parsing.classification import classification_level, parent_code
 
 AMOUNT = {"max_digits": 18, "decimal_places": 4, "null": True, "blank": True}
+
+__all__ = [
+    "AMOUNT",
+    "ChecklistItem",
+    "ClassificationCode",
+    "Correction",
+    "Department",
+    "Disclosure",
+    "Figure",
+    "LineItem",
+    "ParseCheck",
+    "Region",
+    "StaffScope",
+    "classification_level",
+    "in_region_q",
+    "parent_code",
+    "published_q",
+]
+
+
+def in_region_q(region: Region | int | list[int] | set[int], prefix: str = "") -> Q:
+    """Rows whose region (reached through ``prefix``, e.g. ``"department__"``) is ``region``
+    or anything below it. Regions are at most three levels deep (province → city → county).
+
+    The one definition of "this region and everything below it"; every queryset method
+    and the permission scopes call it."""
+    if isinstance(region, Region):
+        region = region.pk
+    op = "in" if isinstance(region, list | set | tuple) else "exact"
+    path = f"{prefix}region"
+    return (
+        Q(**{f"{path}__{op}": region})
+        | Q(**{f"{path}__parent__{op}": region})
+        | Q(**{f"{path}__parent__parent__{op}": region})
+    )
+
+
+def published_q(prefix: str = "") -> Q:
+    """Disclosures (reached through ``prefix``) the public sees: published and current.
+
+    At most one disclosure per department, year and kind is published at a time (a
+    database constraint); a replaced one is ``superseded``."""
+    return Q(**{f"{prefix}publication": Publication.PUBLISHED})
+
+
+class RegionQuerySet(models.QuerySet):
+    def with_published_data(self) -> RegionQuerySet:
+        """Regions that hold a department with published data, directly or below them."""
+        published = Disclosure.objects.published()
+        return self.filter(
+            Exists(published.filter(department__region=OuterRef("pk")))
+            | Exists(published.filter(department__region__parent=OuterRef("pk")))
+            | Exists(published.filter(department__region__parent__parent=OuterRef("pk")))
+        )
 
 
 class Region(models.Model):
@@ -43,6 +99,8 @@ class Region(models.Model):
     )
     code = models.CharField(_("行政区划代码"), max_length=12, null=True, blank=True, unique=True)
     population = models.PositiveBigIntegerField(_("常住人口"), null=True, blank=True)
+
+    objects = RegionQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("地区")
@@ -75,6 +133,17 @@ class Region(models.Model):
         return "".join(parts)
 
 
+class DepartmentQuerySet(models.QuerySet):
+    def published(self) -> DepartmentQuerySet:
+        """Departments with at least one published disclosure."""
+        return self.filter(
+            Exists(Disclosure.objects.published().filter(department=OuterRef("pk")))
+        )
+
+    def in_region(self, region: Region | int) -> DepartmentQuerySet:
+        return self.filter(in_region_q(region))
+
+
 class Department(models.Model):
     """A government department as it names itself, with the names it is also known by."""
 
@@ -92,6 +161,8 @@ class Department(models.Model):
     )
     aliases = models.JSONField(_("别名"), default=list, blank=True)
 
+    objects = DepartmentQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("部门")
         verbose_name_plural = _("部门")
@@ -104,7 +175,10 @@ class Department(models.Model):
 class DisclosureQuerySet(models.QuerySet):
     def published(self) -> DisclosureQuerySet:
         """What the public sees: published and not replaced by a newer upload."""
-        return self.filter(status=Status.PUBLISHED, superseded_by__isnull=True)
+        return self.filter(published_q())
+
+    def in_region(self, region: Region | int) -> DisclosureQuerySet:
+        return self.filter(in_region_q(region, "department__"))
 
     def stuck(self, older_than: timedelta) -> DisclosureQuerySet:
         """Rows a lost message or a killed worker left behind in queued/parsing."""
@@ -138,14 +212,25 @@ class Disclosure(models.Model):
     pages = models.PositiveIntegerField(_("页数"), null=True, blank=True)
 
     status = models.CharField(
-        _("状态"), max_length=16, choices=Status.choices, default=Status.UPLOADED, db_index=True
+        _("解析状态"), max_length=16, choices=Status.choices, default=Status.UPLOADED, db_index=True
     )
     progress = models.PositiveSmallIntegerField(_("进度"), default=0)
-    error = models.TextField(_("错误说明"), blank=True)
-    error_en = models.TextField(_("错误说明（英文）"), blank=True)
+    error_code = models.CharField(
+        _("失败原因代码"),
+        max_length=48,
+        blank=True,
+        help_text=_("见 disclosures/parsing/errors.py；说明文字在显示时按语言翻译"),
+    )
+    error_params = models.JSONField(_("失败原因参数"), default=dict, blank=True)
     attempts = models.PositiveSmallIntegerField(_("解析次数"), default=0)
     parser_version = models.CharField(_("解析器版本"), max_length=32, blank=True)
-    published = models.BooleanField(_("已发布"), default=False, db_index=True)
+    publication = models.CharField(
+        _("发布状态"),
+        max_length=16,
+        choices=Publication.choices,
+        default=Publication.DRAFT,
+        db_index=True,
+    )
     published_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("发布人"),
@@ -208,6 +293,13 @@ class Disclosure(models.Model):
         verbose_name_plural = _("公开文件")
         ordering = ["-created_at"]
         indexes = [models.Index(fields=["department", "fiscal_year", "kind"])]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["department", "fiscal_year", "kind"],
+                condition=Q(publication=Publication.PUBLISHED),
+                name="disclosure_one_published_per_department_year_kind",
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.original_name
@@ -216,17 +308,33 @@ class Disclosure(models.Model):
         return reverse("disclosures:disclosure_detail", args=[self.pk])
 
     @property
-    def localized_error(self) -> str:
-        """The failure reason in the language of the current request."""
-        from django.utils.translation import get_language
+    def error_message(self) -> str:
+        """The failure reason in plain words, in the language of the current request."""
+        if not self.error_code:
+            return ""
+        from django.utils.translation import gettext
 
-        if self.error_en and (get_language() or "").startswith("en"):
-            return self.error_en
-        return self.error
+        from .parsing.errors import render_message
+
+        return render_message(self.error_code, self.error_params, gettext)
 
     @property
     def is_finished(self) -> bool:
-        return self.status in {Status.NEEDS_REVIEW, Status.PUBLISHED, Status.FAILED}
+        """The pipeline has nothing more to do (parsed or failed)."""
+        return self.status in {Status.PARSED, Status.FAILED}
+
+    @property
+    def is_published(self) -> bool:
+        return self.publication == Publication.PUBLISHED
+
+    @property
+    def needs_review(self) -> bool:
+        return self.status == Status.PARSED and self.publication == Publication.DRAFT
+
+    @property
+    def state_label(self) -> str:
+        """The parse state as staff read it: a parsed draft is waiting for review."""
+        return str(_("待审核")) if self.needs_review else str(self.get_status_display())
 
 
 class Figure(models.Model):
@@ -256,6 +364,15 @@ class Figure(models.Model):
         return f"{self.group}.{self.key}={self.value}"
 
 
+class LineItemQuerySet(models.QuerySet):
+    def published(self) -> LineItemQuerySet:
+        """Line items of published disclosures."""
+        return self.filter(published_q("disclosure__"))
+
+    def in_region(self, region: Region | int) -> LineItemQuerySet:
+        return self.filter(in_region_q(region, "disclosure__department__"))
+
+
 class LineItem(models.Model):
     """A functional (类/款/项) or economic classification row, amounts in 万元."""
 
@@ -283,6 +400,8 @@ class LineItem(models.Model):
     origin = models.CharField(
         _("来源"), max_length=12, choices=Origin.choices, default=Origin.PARSER
     )
+
+    objects = LineItemQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("科目明细")
@@ -316,6 +435,20 @@ class ParseCheck(models.Model):
 
     def __str__(self) -> str:
         return f"[{self.severity}] {self.rule}"
+
+    @classmethod
+    def rows_for(cls, disclosure: Disclosure, checks: list[dict]) -> list[ParseCheck]:
+        """Unsaved rows for checks in the disclosure/1 JSON shape."""
+        return [
+            cls(
+                disclosure=disclosure,
+                severity=c["severity"],
+                rule=c["rule"],
+                message=c["message"],
+                path=c.get("path") or "",
+            )
+            for c in checks
+        ]
 
     @property
     def explanation(self) -> str:

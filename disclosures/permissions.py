@@ -17,7 +17,7 @@ from enum import StrEnum
 from django.db.models import Q, QuerySet
 
 from .choices import Role
-from .models import Disclosure, StaffScope
+from .models import Disclosure, StaffScope, in_region_q
 
 
 class Action(StrEnum):
@@ -59,12 +59,8 @@ def _scope_q(user, role_set: set[str]) -> Q:
     q = Q(pk__in=[])
     if department_ids:
         q |= Q(department_id__in=department_ids)
-    if region_ids:  # regions are at most three levels deep: county, city, province
-        q |= (
-            Q(department__region_id__in=region_ids)
-            | Q(department__region__parent_id__in=region_ids)
-            | Q(department__region__parent__parent_id__in=region_ids)
-        )
+    if region_ids:
+        q |= in_region_q(region_ids, "department__")
     return q
 
 

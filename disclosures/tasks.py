@@ -1,11 +1,11 @@
-"""Celery tasks: thin wrappers that take an id and call services."""
+"""Celery tasks: thin wrappers that take an id and call the pipeline."""
 
 from __future__ import annotations
 
 from celery import shared_task
 from django.db import InterfaceError, OperationalError
 
-from . import services
+from .services import pipeline
 
 # Only trouble that goes away by itself is retried; a bad file (ParseError) never is.
 TRANSIENT = (OperationalError, InterfaceError, ConnectionError, TimeoutError)
@@ -22,10 +22,10 @@ TRANSIENT = (OperationalError, InterfaceError, ConnectionError, TimeoutError)
 )
 def parse_disclosure(self, disclosure_id: int) -> None:
     """Parse one stored disclosure file and store what was read."""
-    services.run_parse(disclosure_id)
+    pipeline.run_parse(disclosure_id)
 
 
 @shared_task(acks_late=True, ignore_result=True)
 def sweep_stuck_disclosures() -> list[int]:
     """Periodic: re-queue disclosures a lost message or a killed worker left behind."""
-    return services.sweep_stuck()
+    return pipeline.sweep_stuck()

@@ -309,7 +309,7 @@ def region_suggest(request: HttpRequest) -> JsonResponse:
 def disclosure_reparse(request: HttpRequest, pk: int) -> HttpResponse:
     disclosure = _disclosure_for(request, pk, Action.REPARSE)
     services.reparse(disclosure)
-    if disclosure.published:
+    if disclosure.is_published:
         messages.info(request, _("已重新排队解析；已发布的数值在管理员确认变化之前保持不变。"))
     else:
         messages.info(request, _("已重新排队解析。"))

@@ -14,7 +14,6 @@ import pytest
 
 REPO = Path(__file__).resolve().parent.parent
 SAMPLES = REPO / "disclosures" / "samples"
-SHARED_SAMPLES = REPO.parent / "shared" / "samples"
 IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
 
 

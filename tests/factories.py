@@ -8,8 +8,16 @@ from decimal import Decimal
 
 from django.core.files.base import ContentFile
 
-from disclosures.choices import Status
-from disclosures.models import Department, Disclosure, Figure, LineItem, ParseCheck, Region
+from disclosures.choices import Publication, Status
+from disclosures.models import (
+    Department,
+    Disclosure,
+    Figure,
+    LineItem,
+    ParseCheck,
+    Region,
+    classification_level,
+)
 
 _seq = itertools.count(1)
 
@@ -38,7 +46,8 @@ def make_disclosure(
     *,
     fiscal_year: int = 2020,
     kind: str = "budget",
-    status: str = Status.NEEDS_REVIEW,
+    status: str = Status.PARSED,
+    publication: str = Publication.DRAFT,
     uploaded_by=None,
     totals: dict[str, str] | None = None,
     items: list[tuple[str, str, str]] | None = None,
@@ -83,7 +92,7 @@ def make_disclosure(
         progress=100,
         parse_result=payload,
         uploaded_by=uploaded_by,
-        published=status == Status.PUBLISHED,
+        publication=publication,
     )
     disclosure.file.save(f"d{n}.txt", ContentFile(body), save=False)
     disclosure.save()
@@ -103,7 +112,7 @@ def make_disclosure(
             position=position,
             code=code,
             name=name,
-            level={3: 1, 5: 2, 7: 3}[len(code)],
+            level=classification_level(code),
             total=Decimal(total),
         )
     for i in range(errors):

@@ -29,8 +29,9 @@ def test_the_demo_command_loads_and_publishes_the_samples_on_sqlite(tmp_path):
     assert "Staff login: demo / yujue-demo" in done.stdout
     db = sqlite3.connect(tmp_path / "yujue.sqlite3")
     statuses = db.execute(
-        "select status, count(*) from disclosures_disclosure group by status"
+        "select status, publication, count(*) from disclosures_disclosure"
+        " group by status, publication"
     ).fetchall()
-    assert statuses == [("published", 5)], (statuses, done.stdout)
+    assert statuses == [("parsed", "published", 5)], (statuses, done.stdout)
     names = {n for (n,) in db.execute("select name from disclosures_department")}
     assert "重庆市南岸区人力资源和社会保障局" in names and "南充市人力资源和社会保障局" in names

@@ -137,3 +137,22 @@ def iter_functional() -> Iterator[tuple[str, str, str, str | None]]:
 def iter_economic() -> Iterator[tuple[str, str, str, str | None]]:
     """Yield ``(code, name, level, parent_code)`` of the economic codes; level 类 or 款."""
     return _iter(_tables().economic)
+
+
+LEVEL_BY_LENGTH = {3: 1, 5: 2, 7: 3}
+
+
+def classification_level(code: str | None) -> int | None:
+    """1 for a 类 (3 digits), 2 for a 款 (5), 3 for a 项 (7); None for anything else.
+
+    The one definition of a code's level, used by the parser, the stored line items and
+    the public pages alike."""
+    if not code or not code.isdigit():
+        return None
+    return LEVEL_BY_LENGTH.get(len(code))
+
+
+def parent_code(code: str) -> str | None:
+    """The code one level up (2080101 → 20801 → 208), None for a 类."""
+    level = classification_level(code)
+    return code[:-2] if level and level > 1 else None

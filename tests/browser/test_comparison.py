@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from disclosures.choices import Status
+from disclosures.choices import Publication
 
 from ..factories import make_department, make_disclosure, make_region
 
@@ -23,7 +23,7 @@ def departments():
         d = make_disclosure(
             dept, totals={"expenditure_total": "2000"}, items=[("208", "社会保障和就业支出", total)]
         )
-        d.status, d.published = Status.PUBLISHED, True
+        d.publication = Publication.PUBLISHED
         d.save()
         out.append(dept)
     return out

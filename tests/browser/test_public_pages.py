@@ -7,7 +7,7 @@ import io
 
 import pytest
 
-from disclosures.choices import Status
+from disclosures.choices import Publication
 
 from ..factories import make_department, make_disclosure, make_region
 
@@ -36,7 +36,7 @@ def department():
         },
         items=ITEMS,
     )
-    d.status, d.published = Status.PUBLISHED, True
+    d.publication = Publication.PUBLISHED
     d.save()
     return dept
 

@@ -26,7 +26,7 @@ def test_a_reviewer_corrects_a_value_publishes_and_the_public_sees_it(
     login(page, live_server, "admin1", "pw-admin-1")
     page.set_input_files("#upload-form input[type=file]", str(SAMPLES / f"{SAMPLE}.txt"))
     row = page.locator("#upload-results li.upload-row").first
-    row.locator(".status-needs_review").wait_for(timeout=90_000)  # live, no reload
+    row.locator(".status-parsed").wait_for(timeout=90_000)  # live, no reload
     row.locator("a").click()
     page.wait_for_url(re.compile(r"/disclosures/\d+/$"))
     screenshot("review-screen")
@@ -48,7 +48,7 @@ def test_a_reviewer_corrects_a_value_publishes_and_the_public_sees_it(
         ack.check()
     publish.locator('button[type="submit"]').click()
     page.wait_for_load_state()
-    assert Disclosure.objects.get().status == "published"
+    assert Disclosure.objects.get().publication == "published"
 
     public = page.context.browser.new_context()  # a visitor without an account
     visitor = public.new_page()

@@ -51,13 +51,13 @@ def test_uploaded_files_show_live_status_until_the_worker_finishes(
     # Without a reload, every row reaches a final state through polling.
     page.wait_for_function(
         "() => [...document.querySelectorAll('#upload-results li.upload-row')]"
-        ".every(li => li.querySelector('.status-needs_review, .status-failed'))",
+        ".every(li => li.querySelector('.status-parsed, .status-failed'))",
         timeout=90_000,
     )
     texts = [rows.nth(i).inner_text() for i in range(3)]
     assert "待审核" in texts[0] and "待审核" in texts[1]
     assert "失败" in texts[2] and broken_name in texts[2]
     failed = Disclosure.objects.get(original_name=broken_name)
-    assert failed.error and failed.error in texts[2]
+    assert failed.error_message and failed.error_message in texts[2]
     screenshot("upload-live-status")
-    assert Disclosure.objects.filter(status="needs_review").count() == 2
+    assert Disclosure.objects.filter(status="parsed").count() == 2

@@ -8,7 +8,7 @@ import io
 import pytest
 
 from disclosures import services
-from disclosures.choices import Status
+from disclosures.choices import Publication
 
 from ..factories import make_department, make_disclosure, make_region
 
@@ -106,7 +106,7 @@ def test_the_api_never_shows_superseded_disclosures(client, published, staff_use
     newer = make_disclosure(d.department, fiscal_year=2024, items=ITEMS[:1])
     services.publish(newer, user=staff_user)
     d.refresh_from_db()
-    assert d.status == Status.SUPERSEDED
+    assert d.publication == Publication.SUPERSEDED
     assert client.get(f"/api/disclosures/{d.pk}").status_code == 404
     ids = [r["id"] for r in client.get(f"/api/departments/{d.department_id}/disclosures").json()]
     assert ids == [newer.pk]

@@ -11,7 +11,7 @@ from django.urls import reverse
 
 from comparisons.compare import compare
 from comparisons.forms import ComparisonForm
-from disclosures.choices import Status
+from disclosures.choices import Publication
 
 from ..factories import make_department, make_disclosure, make_region
 
@@ -19,7 +19,7 @@ pytestmark = pytest.mark.django_db
 
 
 def publish(d, errors=False):
-    d.status, d.published, d.published_with_errors = Status.PUBLISHED, True, errors
+    d.publication, d.published_with_errors = Publication.PUBLISHED, errors
     d.save()
     return d
 

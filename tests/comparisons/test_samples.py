@@ -35,7 +35,7 @@ def samples():
     ensure_default_checklist()  # transactional tests flush what migrations seeded
     call_command("load_reference")
     call_command("load_samples", format="txt", publish=True)
-    assert Disclosure.objects.filter(status="published").count() == 5
+    assert Disclosure.objects.filter(publication="published").count() == 5
 
 
 def rows(**params):

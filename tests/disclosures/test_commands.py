@@ -10,7 +10,7 @@ import sys
 import pytest
 from django.core.management import call_command
 
-from disclosures.choices import Status
+from disclosures.choices import Publication, Status
 from disclosures.models import Disclosure
 
 from ..conftest import REPO, SAMPLES, expected, sample_ids
@@ -59,7 +59,7 @@ def test_load_samples_goes_through_upload_and_publishes(capsys):
     call_command("load_samples", format="txt", publish=True)
     rows = Disclosure.objects.all()
     assert rows.count() == len(sample_ids())
-    assert set(rows.values_list("status", flat=True)) == {Status.PUBLISHED}
+    assert set(rows.values_list("publication", flat=True)) == {Publication.PUBLISHED}
     call_command("load_samples", format="txt")  # idempotent: duplicates are recognised
     assert Disclosure.objects.count() == len(sample_ids())
     assert "already loaded" in capsys.readouterr().out
@@ -70,11 +70,11 @@ def test_requeue_failed_reparses_failed_rows(django_capture_on_commit_callbacks)
     with django_capture_on_commit_callbacks(execute=True):
         call_command("load_samples", format="txt")
     row = Disclosure.objects.first()
-    Disclosure.objects.filter(pk=row.pk).update(status=Status.FAILED, error="x")
+    Disclosure.objects.filter(pk=row.pk).update(status=Status.FAILED, error_code="crashed")
     with django_capture_on_commit_callbacks(execute=True):
         call_command("requeue_disclosures", failed=True)
     row.refresh_from_db()
-    assert row.status == Status.NEEDS_REVIEW and row.error == ""
+    assert row.status == Status.PARSED and row.error_code == ""
 
 
 @pytest.mark.django_db

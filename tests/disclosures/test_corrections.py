@@ -10,7 +10,7 @@ import pytest
 from django.urls import reverse
 
 from disclosures import parsing, services
-from disclosures.choices import Origin, Status
+from disclosures.choices import Origin, Publication, Status
 from disclosures.models import Correction, Disclosure
 
 from ..factories import make_department, make_disclosure, make_region
@@ -25,7 +25,7 @@ def parsed_sample(sample_bytes, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
         outcome = services.ingest_upload(io.BytesIO(sample_bytes(SAMPLE)), f"{SAMPLE}.txt")
     row = Disclosure.objects.get(pk=outcome.disclosure.pk)
-    assert row.status == Status.NEEDS_REVIEW, row.error
+    assert row.status == Status.PARSED, row.error_message
     return row
 
 
@@ -49,9 +49,9 @@ def test_a_correction_records_who_when_old_new_and_why(parsed_sample, staff_user
     )
     figure = parsed_sample.figures.get(group="totals", key="grand_total")
     assert figure.value == Decimal("2400.5") and figure.origin == Origin.CORRECTED
-    assert c.old_value == services._amount(before) and c.new_value == "2400.5"
+    assert c.old_value == services.amount_text(before) and c.new_value == "2400.5"
     assert c.user == staff_user and c.created_at is not None
-    assert c.parser_value == services._amount(before)
+    assert c.parser_value == services.amount_text(before)
 
 
 @pytest.mark.parametrize(
@@ -171,10 +171,10 @@ def test_publishing_with_errors_needs_an_acknowledgement(staff_user, client):
     with pytest.raises(services.PublishBlocked):
         services.publish(d, user=staff_user)
     d.refresh_from_db()
-    assert not d.published
+    assert not d.is_published
     services.publish(d, user=staff_user, acknowledge_errors=True)
     d.refresh_from_db()
-    assert d.published and d.published_with_errors and d.published_by == staff_user
+    assert d.is_published and d.published_with_errors and d.published_by == staff_user
 
 
 def test_a_newer_upload_supersedes_the_old_one_when_published(client, staff_user):
@@ -186,12 +186,12 @@ def test_a_newer_upload_supersedes_the_old_one_when_published(client, staff_user
     assert "100" in home and "222.22" not in home  # the old one stays until the new is published
     services.publish(new, user=staff_user)
     old.refresh_from_db()
-    assert old.status == Status.SUPERSEDED and old.superseded_by == new
+    assert old.publication == Publication.SUPERSEDED and old.superseded_by == new
     home = client.get(reverse("comparisons:home")).content.decode()
     assert "222.22" in home and home.count(dept.name) == 1
     services.unpublish(new)
     old.refresh_from_db()
-    assert old.status == Status.PUBLISHED and old.superseded_by is None
+    assert old.publication == Publication.PUBLISHED and old.superseded_by is None
 
 
 def test_reparsing_published_data_waits_for_an_admin_to_confirm_the_changes(
@@ -205,7 +205,7 @@ def test_reparsing_published_data_waits_for_an_admin_to_confirm_the_changes(
         totals={**fresh.totals, "grand_total": Decimal("2400"), "income_total": Decimal("1500")},
     )
     row = reparse(parsed_sample, django_capture_on_commit_callbacks, changed, monkeypatch)
-    assert row.status == Status.PUBLISHED and row.pending_result is not None
+    assert row.publication == Publication.PUBLISHED and row.pending_result is not None
     # Nothing public changed yet.
     assert row.figures.get(key="grand_total").value == Decimal(str(fresh.totals["grand_total"]))
     changes = {c.field: c for c in services.pending_changes(row)}

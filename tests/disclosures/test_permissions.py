@@ -8,7 +8,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from disclosures.choices import Role, Status
+from disclosures.choices import Publication, Role, Status
 from disclosures.models import Disclosure, StaffScope
 
 from ..factories import make_department, make_disclosure, make_region
@@ -135,7 +135,7 @@ def test_role_action_matrix(client, world, role, action, django_capture_on_commi
         if action is correct:
             assert target.figures.get(key="expenditure_total").value == Decimal("123.45")
         if action is publish:
-            assert target.status == Status.PUBLISHED
+            assert target.publication == Publication.PUBLISHED
     else:
         if role == "anonymous" and action is not admin_site:
             assert response.status_code == 302 and "/login/" in response["Location"]
@@ -144,7 +144,7 @@ def test_role_action_matrix(client, world, role, action, django_capture_on_commi
         else:
             assert response.status_code == 403
         assert target.figures.get(key="expenditure_total").value == 100  # nothing changed
-        assert target.status == Status.NEEDS_REVIEW
+        assert target.status == Status.PARSED
         assert target.corrections.count() == 0
 
 
@@ -175,7 +175,7 @@ def test_an_uploader_sees_their_own_upload_even_before_its_department_is_known(c
 def test_anonymous_visitors_see_only_published_data_on_the_public_side(client, world):
     home = client.get(reverse("comparisons:home")).content.decode()
     assert world["target"].department.name not in home
-    world["target"].status = Status.PUBLISHED
+    world["target"].publication = Publication.PUBLISHED
     world["target"].save()
     home = client.get(reverse("comparisons:home")).content.decode()
     assert world["target"].department.name in home

@@ -11,8 +11,9 @@ from django.db import OperationalError
 from django.utils import timezone
 
 from disclosures import parsing, services
-from disclosures.choices import Status
+from disclosures.choices import Publication, Status
 from disclosures.models import Department, Disclosure, Figure, LineItem, ParseCheck
+from disclosures.services import pipeline
 
 from ..conftest import expected
 
@@ -41,7 +42,7 @@ def test_it_stores_the_file_then_parses_it_after_commit(
 
     callbacks[0]()  # what the commit would run: the eager task parses in-process
     row.refresh_from_db()
-    assert row.status == Status.NEEDS_REVIEW, row.error
+    assert row.status == Status.PARSED, row.error_message
     want = expected(SAMPLE)
     assert row.fiscal_year == want["fiscal_year"] and row.kind == want["kind"]
     assert row.department.name in [want["department"], *want["department_aliases"]]
@@ -87,7 +88,7 @@ def test_a_corrupt_pdf_fails_in_plain_words_and_keeps_the_file(django_capture_on
     data = b"%PDF-1.7\n" + b"\x00garbage" * 200
     row = upload(data, "broken.pdf", django_capture_on_commit_callbacks)
     assert row.status == Status.FAILED
-    assert row.error and "Traceback" not in row.error
+    assert row.error_message and "Traceback" not in row.error_message
     assert row.file.read() == data  # the file is kept for a re-parse
 
 
@@ -100,8 +101,8 @@ def test_a_parser_crash_marks_the_row_failed_instead_of_leaving_it_parsing(
     monkeypatch.setattr(parsing, "parse", crash)
     row = upload(sample_bytes(SAMPLE), "000.txt", django_capture_on_commit_callbacks)
     assert row.status == Status.FAILED
-    assert "重新解析" in row.error
-    assert "bug in an extractor" not in row.error
+    assert "重新解析" in row.error_message
+    assert "bug in an extractor" not in row.error_message
 
 
 def test_a_transient_database_error_puts_the_row_back_in_the_queue_and_reraises(
@@ -113,7 +114,7 @@ def test_a_transient_database_error_puts_the_row_back_in_the_queue_and_reraises(
     def flaky(*args, **kwargs):
         raise OperationalError("server closed the connection unexpectedly")
 
-    monkeypatch.setattr(services, "store_result", flaky)
+    monkeypatch.setattr(pipeline, "store_result", flaky)
     with pytest.raises(OperationalError):
         services.run_parse(outcome.disclosure.pk)
     row = Disclosure.objects.get(pk=outcome.disclosure.pk)
@@ -140,7 +141,7 @@ def test_reparsing_replaces_the_previous_result_instead_of_adding_to_it(
     with django_capture_on_commit_callbacks(execute=True):
         services.reparse(row)
     row.refresh_from_db()
-    assert row.status == Status.NEEDS_REVIEW
+    assert row.status == Status.PARSED
     assert (row.line_items.count(), row.figures.count(), row.checks.count()) == counts
     assert row.attempts == 2
     assert Department.objects.count() == 1
@@ -154,7 +155,7 @@ def test_a_published_disclosure_stays_published_after_a_reparse(
     with django_capture_on_commit_callbacks(execute=True):
         services.reparse(row)
     row.refresh_from_db()
-    assert row.status == Status.PUBLISHED and row.published
+    assert row.publication == Publication.PUBLISHED and row.is_published
 
 
 def test_the_sweep_requeues_stuck_rows_and_gives_up_after_max_attempts(
@@ -175,9 +176,9 @@ def test_the_sweep_requeues_stuck_rows_and_gives_up_after_max_attempts(
     with django_capture_on_commit_callbacks(execute=True):
         requeued = services.sweep_stuck()
     assert requeued == [stuck.pk]
-    assert Disclosure.objects.get(pk=stuck.pk).status == Status.NEEDS_REVIEW
+    assert Disclosure.objects.get(pk=stuck.pk).status == Status.PARSED
     worn_row = Disclosure.objects.get(pk=worn.pk)
-    assert worn_row.status == Status.FAILED and "重新解析" in worn_row.error
+    assert worn_row.status == Status.FAILED and "重新解析" in worn_row.error_message
 
 
 def test_a_fresh_queued_row_is_not_swept(sample_bytes, django_capture_on_commit_callbacks):
@@ -204,5 +205,5 @@ def test_a_parse_that_runs_out_of_time_fails_in_plain_words(
 
     monkeypatch.setattr(parsing, "parse", slow)
     row = upload(sample_bytes(SAMPLE), "000.txt", django_capture_on_commit_callbacks)
-    assert row.status == Status.FAILED and "超时" in row.error
+    assert row.status == Status.FAILED and "超时" in row.error_message
     assert row.file.read() == sample_bytes(SAMPLE)

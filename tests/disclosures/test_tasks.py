@@ -20,7 +20,7 @@ def test_delay_runs_the_parse_in_process_when_eager(
     with django_capture_on_commit_callbacks(execute=False):
         outcome = services.ingest_upload(io.BytesIO(sample_bytes("004_a0aa4bbb27e038c2")), "x.txt")
     tasks.parse_disclosure.delay(outcome.disclosure.pk)
-    assert Disclosure.objects.get(pk=outcome.disclosure.pk).status == Status.NEEDS_REVIEW
+    assert Disclosure.objects.get(pk=outcome.disclosure.pk).status == Status.PARSED
 
 
 def test_the_parse_task_retries_only_transient_errors():
@@ -49,4 +49,4 @@ def test_the_sweep_task_returns_the_requeued_ids(sample_bytes, django_capture_on
     )
     with django_capture_on_commit_callbacks(execute=True):
         assert tasks.sweep_stuck_disclosures() == [outcome.disclosure.pk]
-    assert Disclosure.objects.get(pk=outcome.disclosure.pk).status == Status.NEEDS_REVIEW
+    assert Disclosure.objects.get(pk=outcome.disclosure.pk).status == Status.PARSED

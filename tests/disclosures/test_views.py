@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import html
 import json
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils import translation
 
-from disclosures.choices import Status
+from disclosures.choices import Publication, Status
 from disclosures.models import Disclosure
 
 pytestmark = pytest.mark.django_db
@@ -51,13 +53,13 @@ def test_several_files_upload_at_once_and_answer_json(
     results = response.json()["results"]
     assert [r["name"] for r in results] == [f"{A}.txt", f"{B}.txt"]
     assert all(r["ok"] and not r["duplicate"] for r in results)
-    assert Disclosure.objects.filter(status=Status.NEEDS_REVIEW).count() == 2
+    assert Disclosure.objects.filter(status=Status.PARSED).count() == 2
 
     status = staff_client.get(
         reverse("disclosures:disclosure_status"), {"ids": ",".join(str(r["id"]) for r in results)}
     ).json()
     by_id = {r["id"]: r for r in status["results"]}
-    assert {r["status"] for r in by_id.values()} == {"needs_review"}
+    assert {r["status"] for r in by_id.values()} == {"parsed"}
     assert all(r["finished"] and r["progress"] == 100 for r in by_id.values())
 
 
@@ -116,7 +118,7 @@ def test_the_list_shows_failed_rows_with_their_reason(
     row = Disclosure.objects.get()
     assert row.status == Status.FAILED
     page = staff_client.get(reverse("disclosures:disclosure_list")).content.decode()
-    assert "broken.pdf" in page and row.error in page
+    assert "broken.pdf" in page and row.error_message in page
 
 
 def test_detail_shows_figures_with_their_source_and_publish_makes_it_public(
@@ -136,7 +138,7 @@ def test_detail_shows_figures_with_their_source_and_publish_makes_it_public(
     response = staff_client.post(reverse("disclosures:disclosure_publish", args=[row.pk]))
     assert response.status_code == 302
     row.refresh_from_db()
-    assert row.published and row.status == Status.PUBLISHED
+    assert row.is_published and row.publication == Publication.PUBLISHED
     home = client.get(reverse("comparisons:home")).content.decode()
     assert row.department.name in home
 
@@ -153,9 +155,13 @@ def test_a_failure_reason_is_shown_in_the_visitors_language(
     with django_capture_on_commit_callbacks(execute=True):
         staff_client.post(reverse("disclosures:disclosure_upload"), {"files": [broken]})
     row = Disclosure.objects.get()
-    assert row.error and row.error_en and row.error != row.error_en
+    chinese = row.error_message
+    assert row.error_code and chinese and not chinese.isascii()
+    with translation.override("en"):
+        english = Disclosure.objects.get().error_message
+    assert english and english.isascii() and english != chinese
     staff_client.post("/i18n/setlang/", {"language": "en", "next": "/"})
-    page = staff_client.get(reverse("disclosures:disclosure_list")).content.decode()
-    assert row.error_en in page and row.error not in page
+    page = html.unescape(staff_client.get(reverse("disclosures:disclosure_list")).content.decode())
+    assert english in page and chinese not in page
     status = staff_client.get(reverse("disclosures:disclosure_status"), {"ids": row.pk}).json()
-    assert status["results"][0]["error"] == row.error_en
+    assert status["results"][0]["error"] == english

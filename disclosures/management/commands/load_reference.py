@@ -7,7 +7,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from disclosures.choices import Classification
-from disclosures.models import ClassificationCode, Region
+from disclosures.models import ClassificationCode, Region, classification_level
 from disclosures.parsing import classification, gazetteer
 
 
@@ -77,4 +77,4 @@ class Command(BaseCommand):
 def _level(level: str | int, code: str) -> int:
     if isinstance(level, int):
         return level
-    return {"类": 1, "款": 2, "项": 3}.get(level) or {3: 1, 5: 2, 7: 3}.get(len(code), 0)
+    return {"类": 1, "款": 2, "项": 3}.get(level) or classification_level(code) or 0

@@ -9,7 +9,6 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from disclosures import services
-from disclosures.choices import Status
 from disclosures.models import Disclosure
 
 SAMPLES_DIR = Path(settings.BASE_DIR) / "disclosures" / "samples"
@@ -48,7 +47,7 @@ class Command(BaseCommand):
             with path.open("rb") as fh:
                 outcome = services.ingest_upload(fh, path.name)
             disclosure = self._wait(outcome.disclosure.pk, wait if publish else 0)
-            if publish and disclosure.status == Status.NEEDS_REVIEW:
+            if publish and disclosure.needs_review:
                 # The demo shows every sample; any failed check is acknowledged and the
                 # public pages say "published with known inconsistencies".
                 services.publish(disclosure, acknowledge_errors=True)
@@ -57,7 +56,7 @@ class Command(BaseCommand):
             self.stdout.write(
                 f"{path.name}: {state}, {disclosure.get_status_display()} "
                 f"{disclosure.detected_department} {disclosure.fiscal_year or ''}"
-                f"{' ' + disclosure.error if disclosure.error else ''}"
+                f"{' ' + disclosure.error_message if disclosure.error_code else ''}"
             )
 
     @staticmethod
