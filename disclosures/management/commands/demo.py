@@ -1,4 +1,5 @@
-"""Prepare the embedded demo: migrate, a staff login, the five samples loaded and published."""
+"""Prepare the embedded demo: migrate, a staff login, the five samples loaded and published,
+static files collected (hashed and gzipped, so runserver serves them as production does)."""
 
 from __future__ import annotations
 
@@ -13,10 +14,13 @@ DEMO_PASSWORD = os.environ.get("YUJUE_DEMO_PASSWORD", "yujue-demo")
 
 
 class Command(BaseCommand):
-    help = "Migrate, create the demo staff login and load + publish the samples."
+    help = "Migrate, collect static files, create the demo staff login, load + publish the samples."
 
     def handle(self, *args, **options):
         call_command("migrate", interactive=False, verbosity=0)
+        # Into var/static; config.settings.local serves this collection through WhiteNoise
+        # (compressed, immutable hashed URLs) while it is newer than the sources.
+        call_command("collectstatic", interactive=False, verbosity=0)
         User = get_user_model()
         user, created = User.objects.get_or_create(
             username=DEMO_USER, defaults={"is_staff": True, "is_superuser": True}
