@@ -6,6 +6,8 @@ from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
+from .choices import CorrectionAction
+
 ACCEPTED_EXTENSIONS = ".pdf,.docx,.xlsx,.xls,.html,.htm,.txt,.md"
 
 
@@ -77,3 +79,54 @@ class DepartmentCreateForm(forms.ModelForm):
         if commit:
             department.save()
         return department
+
+
+class CorrectionForm(forms.Form):
+    """One correction from the review screen: a field, what to do, the new value, why.
+
+    The screen posts one small form per value (``field`` names it, see
+    ``services.FieldKey``); items send their parts (code, name, total, basic, project),
+    everything else sends ``value``. A department or region may be typed by name: it is
+    looked up here, and an unknown name is an error, never a guess. What the value means
+    is checked by ``services.correct``.
+    """
+
+    field = forms.CharField(max_length=160)
+    action = forms.ChoiceField(choices=CorrectionAction.choices, required=False)
+    value = forms.CharField(required=False, max_length=500, strip=True)
+    scope = forms.CharField(required=False, max_length=40)
+    code = forms.CharField(required=False, max_length=16)
+    name = forms.CharField(required=False, max_length=128)
+    total = forms.CharField(required=False, max_length=40)
+    basic = forms.CharField(required=False, max_length=40)
+    project = forms.CharField(required=False, max_length=40)
+    reason = forms.CharField(label=_("理由"), max_length=500)
+
+    ITEM_PARTS = ("code", "name", "total", "basic", "project")
+
+    def clean(self):
+        from . import services
+
+        data = super().clean()
+        field = data.get("field", "")
+        action = data.get("action") or CorrectionAction.SET
+        if field.startswith(("functional.", "economic.")):
+            value: object = {part: data.get(part, "") for part in self.ITEM_PARTS}
+            if action == CorrectionAction.ADD:
+                field = f"{data.get('scope', '')}.new"
+        else:
+            value = data.get("value", "")
+        if field == "meta.department" and not str(value).isdigit():
+            found = services.find_department(str(value))
+            if found is None:
+                raise forms.ValidationError(
+                    _("找不到部门“%(name)s”：请从建议中选择，或新建部门。"), params={"name": value}
+                )
+            value = str(found.pk)
+        if field == "meta.region" and not str(value).isdigit():
+            found_region = services.find_region(str(value))
+            if found_region is None:
+                raise forms.ValidationError(_("找不到地区“%(name)s”。"), params={"name": value})
+            value = str(found_region.pk)
+        data["target"], data["action"], data["new_value"] = field, action, value
+        return data

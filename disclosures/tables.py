@@ -10,7 +10,7 @@ class DisclosureTable(tables.Table):
     original_name = tables.Column(verbose_name=_("文件"), linkify=True)
     department = tables.Column(verbose_name=_("部门"), accessor="department__name", default="—")
     status = tables.TemplateColumn(
-        template_name="includes/_status_badge.html",
+        template_name="disclosures/_status_cell.html",
         verbose_name=_("状态"),
         order_by=("status",),
         attrs={"td": {"class": "status"}},
@@ -29,8 +29,5 @@ class DisclosureTable(tables.Table):
             "created_at",
         )
         attrs = {"class": "table", "id": "disclosure-table"}
-        row_attrs = {
-            "data-id": lambda record: record.pk,
-            "data-finished": lambda record: "1" if record.is_finished else "0",
-        }
+        row_attrs = {"data-id": lambda record: record.pk}
         empty_text = _("还没有上传的文件。")

@@ -8,6 +8,7 @@ urlpatterns = [
     path("", views.DisclosureListView.as_view(), name="disclosure_list"),
     path("upload/", views.disclosure_upload, name="disclosure_upload"),
     path("status/", views.disclosure_status, name="disclosure_status"),
+    path("<int:pk>/status/", views.disclosure_status_cell, name="disclosure_status_cell"),
     path("departments/suggest/", views.department_suggest, name="department_suggest"),
     path("regions/suggest/", views.region_suggest, name="region_suggest"),
     path("<int:pk>/", views.disclosure_detail, name="disclosure_detail"),

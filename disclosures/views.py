@@ -18,13 +18,12 @@ from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin
 
 from . import services
-from .choices import Classification, CorrectionAction, FigureGroup, Scope, Severity
 from .filtersets import DisclosureFilterSet
-from .forms import DepartmentCreateForm, DisclosureUploadForm
-from .labels import figure_label
+from .forms import CorrectionForm, DepartmentCreateForm, DisclosureUploadForm
 from .models import Department, Disclosure, Region
 from .pages import render_page_png
 from .permissions import Action, can, disclosures_for, is_staff_member
+from .review import review_context
 from .tables import DisclosureTable
 
 
@@ -91,23 +90,35 @@ def disclosure_upload(request: HttpRequest) -> HttpResponse:
         errors = [str(e) for e in form.errors.get("files", [])] or [_("上传失败。")]
         if wants_json:
             return JsonResponse({"results": [], "errors": errors}, status=400)
+        if request.htmx:
+            return render(request, "disclosures/_upload_results.html", {"errors": errors})
         for error in errors:
             messages.error(request, error)
         return redirect("disclosures:disclosure_list")
 
-    results = []
+    results, outcomes = [], []
     for upload in form.cleaned_data["files"]:
         try:
             outcome = services.ingest_upload(upload, upload.name, user=request.user)
         except services.UploadRejected as exc:
             results.append({"name": upload.name, "ok": False, "error": str(exc)})
+            outcomes.append({"name": upload.name, "error": str(exc)})
             continue
         row = services.status_payload(outcome.disclosure)
         row.update(name=upload.name, ok=True, duplicate=not outcome.created)
         results.append(row)
+        outcomes.append(
+            {
+                "name": upload.name,
+                "disclosure": outcome.disclosure,
+                "duplicate": not outcome.created,
+            }
+        )
 
     if wants_json:
         return JsonResponse({"results": results, "errors": []})
+    if request.htmx:  # the upload page: one row per file, each polling its own status
+        return render(request, "disclosures/_upload_results.html", {"results": outcomes})
     for row in results:
         if not row["ok"]:
             messages.error(request, row["error"])
@@ -128,79 +139,16 @@ def disclosure_status(request: HttpRequest) -> JsonResponse:
     return JsonResponse({"results": [services.status_payload(d) for d in rows]})
 
 
-def _review_context(request: HttpRequest, disclosure: Disclosure) -> dict:
-    checks = list(disclosure.checks.all())
-    flagged = {c.path for c in checks if c.path and c.severity != Severity.INFO}
-    figures = []
-    for f in disclosure.figures.order_by("group", "id"):
-        path = f"{f.group}.{f.key}"
-        figures.append(
-            {
-                "obj": f,
-                "label": figure_label(f.group, f.key),
-                "path": path,
-                "field": path,
-                "flagged": path in flagged,
-            }
-        )
-    scopes = []
-    for classification in Classification.values:
-        rows = list(
-            disclosure.line_items.filter(classification=classification).order_by(
-                "scope", "position"
-            )
-        )
-        by_scope: dict[str, list] = {}
-        for row in rows:
-            by_scope.setdefault(row.scope, []).append(row)
-        for scope, items in by_scope.items():
-            entries = []
-            for index, row in enumerate(items):
-                path = f"{classification}.{scope}[{index}]"
-                entries.append(
-                    {
-                        "obj": row,
-                        "path": path,
-                        "flagged": path in flagged,
-                        "field": f"{classification}.{scope}."
-                        f"{services.item_key(row.code, row.name)}",
-                    }
-                )
-            scopes.append(
-                {
-                    "classification": classification,
-                    "scope": scope,
-                    "label": f"{Classification(classification).label} · {Scope(scope).label}",
-                    "items": entries,
-                }
-            )
-    user = request.user
-    return {
-        "object": disclosure,
-        "checks": checks,
-        "error_checks": [c for c in checks if c.severity == Severity.ERROR],
-        "figures": figures,
-        "scopes": scopes,
-        "corrections": disclosure.corrections.select_related("user"),
-        "pending": services.pending_changes(disclosure),
-        "completeness": dict(
-            zip(("checks", "score"), services.completeness(disclosure), strict=True)
-        ),
-        "can_correct": can(user, Action.CORRECT, disclosure),
-        "can_publish": can(user, Action.PUBLISH, disclosure),
-        "can_reparse": can(user, Action.REPARSE, disclosure),
-        "can_apply_reparse": can(user, Action.APPLY_REPARSE, disclosure),
-        "department_form": DepartmentCreateForm(),
-        "figure_groups": FigureGroup.choices,
-        "scope_choices": [
-            (f"{c}.{s}", f"{Classification(c).label} · {Scope(s).label}")
-            for c, s in (
-                ("functional", "department"),
-                ("functional", "general_budget"),
-                ("economic", "basic"),
-            )
-        ],
-    }
+@staff_required()
+def disclosure_status_cell(request: HttpRequest, pk: int) -> HttpResponse:
+    """One row's status as HTML for htmx; it keeps polling itself until the row is
+    finished (the returned element drops its trigger)."""
+    disclosure = _disclosure_for(request, pk, Action.VIEW)
+    return render(
+        request,
+        "disclosures/_status_cell.html",
+        {"record": disclosure, "show_meta": request.GET.get("meta") == "1"},
+    )
 
 
 @staff_required()
@@ -208,7 +156,7 @@ def disclosure_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """The review screen: every value beside its source, checks, corrections, actions."""
     disclosure = _disclosure_for(request, pk, Action.VIEW)
     return render(
-        request, "disclosures/disclosure_review.html", _review_context(request, disclosure)
+        request, "disclosures/disclosure_review.html", review_context(disclosure, request.user)
     )
 
 
@@ -217,33 +165,21 @@ def disclosure_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def disclosure_correct(request: HttpRequest, pk: int) -> HttpResponse:
     """Apply one correction (set / add / remove) with its reason."""
     disclosure = _disclosure_for(request, pk, Action.CORRECT)
-    field = request.POST.get("field", "")
-    action = request.POST.get("action", CorrectionAction.SET)
-    if action not in CorrectionAction.values:
-        raise PermissionDenied
-    if field.startswith(("functional.", "economic.")):
-        value = {
-            part: request.POST.get(part, "")
-            for part in ("code", "name", "total", "basic", "project")
-        }
-        if action == CorrectionAction.ADD:
-            field = f"{request.POST.get('scope', '')}.new"
-    else:
-        value = request.POST.get("value", "")
-    if field == "meta.department" and not value.isdigit():
-        found = services.find_department(value)
-        value = str(found.pk) if found else ""
-    if field == "meta.region" and not value.isdigit():
-        found = services.find_region(value)
-        value = str(found.pk) if found else ""
+    form = CorrectionForm(request.POST)
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
+        return redirect(reverse("disclosures:disclosure_detail", args=[pk]) + "#corrections")
+    data = form.cleaned_data
     try:
         services.correct(
             disclosure,
-            field,
-            value,
-            reason=request.POST.get("reason", ""),
+            data["target"],
+            data["new_value"],
+            reason=data["reason"],
             user=request.user,
-            action=action,
+            action=data["action"],
         )
     except services.CorrectionRejected as exc:
         messages.error(request, str(exc))

@@ -7,11 +7,15 @@ import json
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
 from django.urls import reverse
 from django.utils import translation
 
+from disclosures import services
 from disclosures.choices import Publication, Status
-from disclosures.models import Disclosure
+from disclosures.models import Disclosure, StaffScope
+
+from ..factories import make_disclosure
 
 pytestmark = pytest.mark.django_db
 
@@ -165,3 +169,37 @@ def test_a_failure_reason_is_shown_in_the_visitors_language(
     assert english in page and chinese not in page
     status = staff_client.get(reverse("disclosures:disclosure_status"), {"ids": row.pk}).json()
     assert status["results"][0]["error"] == english
+
+
+def test_an_htmx_upload_answers_one_row_per_file_that_polls_until_finished(
+    staff_client, sample_bytes, django_capture_on_commit_callbacks
+):
+    good = SimpleUploadedFile("004.txt", sample_bytes("004_a0aa4bbb27e038c2"))
+    png = SimpleUploadedFile("scan.pdf", b"\x89PNG\r\n\x1a\n" + bytes(64))
+    with django_capture_on_commit_callbacks(execute=False):  # the parse has not run yet
+        response = staff_client.post(
+            reverse("disclosures:disclosure_upload"), {"files": [good, png]}, HTTP_HX_REQUEST="true"
+        )
+    page = response.content.decode()
+    row = Disclosure.objects.get()
+    assert page.count('class="upload-row"') == 2
+    cell_url = reverse("disclosures:disclosure_status_cell", args=[row.pk])
+    assert f'hx-get="{cell_url}?meta=1"' in page and 'hx-trigger="every 1s"' in page
+    assert "scan.pdf" in page and "status-failed" in page  # refused, with its reason
+    cell = staff_client.get(cell_url, {"meta": "1"}).content.decode()
+    assert "hx-trigger" in cell and "status-queued" in cell  # still waiting: keeps polling
+    services.run_parse(row.pk)
+    cell = staff_client.get(cell_url, {"meta": "1"}).content.decode()
+    assert "hx-trigger" not in cell and "status-parsed" in cell  # finished: polling stops
+    assert "待审核" in cell and "重庆市南岸区" in cell
+
+
+def test_the_status_fragment_is_only_for_staff_in_scope(django_user_model, staff_client):
+    row = make_disclosure()
+    url = reverse("disclosures:disclosure_status_cell", args=[row.pk])
+    outsider = django_user_model.objects.create_user("o", password="pw-o-12345")
+    StaffScope.objects.create(user=outsider, role="reviewer")  # a scope without this row
+    other = Client()
+    other.force_login(outsider)
+    assert other.get(url).status_code == 403
+    assert "status-parsed" in staff_client.get(url).content.decode()
