@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from disclosures.choices import Kind
 from disclosures.labels import FIGURE_LABELS
-from disclosures.models import Department, Region
+from disclosures.models import Department, Region, classification_level
 
 NORMALISATIONS = [
     ("amount", _("金额（万元）")),
@@ -84,7 +84,7 @@ class ComparisonForm(forms.Form):
 
     def clean_code(self) -> str:
         code = (self.cleaned_data.get("code") or "").strip()
-        if code and not (code.isdigit() and len(code) in (3, 5, 7)):
+        if code and classification_level(code) is None:
             raise forms.ValidationError(_("科目编码为 3、5 或 7 位数字。"))
         return code
 

@@ -132,6 +132,8 @@ MESSAGES: dict[str, str] = {
         "文件过大或结构异常，解析进程因内存或资源限制被终止；"
         "文件已保存，可拆分后重新上传或请管理员处理。"
     ),
+    # a failure stored as text before codes existed (migration 0003): the old words
+    "legacy": gettext_noop("解析失败：%(text)s"),
 }
 
 # What a stored row with a code this version does not know shows (an older or newer

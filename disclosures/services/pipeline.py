@@ -155,7 +155,7 @@ def store_result(disclosure: Disclosure, result: parsing.ParsedDisclosure) -> No
     payload["parser_version"] = result.parser_version or parsing.PARSER_VERSION
     payload["pages"] = result.pages
     payload["outline"] = list(result.outline)
-    if disclosure.publication == Publication.PUBLISHED:
+    if disclosure.is_published:
         Disclosure.objects.filter(pk=disclosure.pk).update(
             pending_result=payload,
             status=Status.PARSED,

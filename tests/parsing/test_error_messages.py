@@ -32,7 +32,14 @@ CJK = re.compile(r"[\u4e00-\u9fff]")
 
 # Set by disclosures/services.py (missing file, time limit, crash, sweep, killed worker),
 # never raised by the parser itself.
-SERVICE_CODES = {"file_missing", "timeout", "crashed", "gave_up", "too_large_or_malformed"}
+SERVICE_CODES = {
+    "file_missing",
+    "timeout",
+    "crashed",
+    "gave_up",
+    "too_large_or_malformed",
+    "legacy",
+}
 
 
 def _encryptedmake_pdf() -> bytes:

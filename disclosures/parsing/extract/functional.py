@@ -19,6 +19,7 @@ from decimal import Decimal
 from typing import Protocol
 
 from ..checks import within
+from ..classification import classification_level
 from ..normalize import clean_name, compact, parse_amount, to_wan
 from ..types import Check, LineItem, Source
 from .prose import AMOUNT
@@ -262,9 +263,10 @@ def _items_from_table(
                 blocks.append(items)
                 seen = set()
             seen.add(code)
-            if len(code) == 3:
+            level = classification_level(code)
+            if level == 1:
                 inherited = {"类": code}
-            elif len(code) == 5:
+            elif level == 2:
                 inherited = {"类": code[:3], "款": code[3:5]}
         started = True
         items.append(
@@ -568,7 +570,7 @@ def _walk_markers(
 def _class_code(lookup: _Dictionary, name: str) -> str | None:
     for v in _variants(name):
         code = lookup.functional_code_for_name(v)
-        if code and len(code) == 3:
+        if classification_level(code) == 1:
             return code
     return None
 
