@@ -17,9 +17,9 @@ from comparisons.compare import compare
 from comparisons.forms import ComparisonForm
 from disclosures import services
 from disclosures.checklist import ensure_default_checklist
-from disclosures.models import Disclosure
+from disclosures.models import ClassificationCode, Department, Disclosure, Region
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = pytest.mark.django_db
 
 NANCHONG, BAZHONG, QUYANG, GAOXIN, NANAN = (
     "南充市人力资源和社会保障局",
@@ -30,12 +30,22 @@ NANCHONG, BAZHONG, QUYANG, GAOXIN, NANAN = (
 )
 
 
-@pytest.fixture
-def samples():
-    ensure_default_checklist()  # transactional tests flush what migrations seeded
-    call_command("load_reference")
-    call_command("load_samples", format="txt", publish=True)
-    assert Disclosure.objects.filter(publication="published").count() == 5
+@pytest.fixture(scope="module")
+def samples(django_db_setup, django_db_blocker):
+    """The five samples, uploaded, parsed and published once for the whole module (each
+    test then runs in a transaction that is rolled back); removed again afterwards."""
+    with django_db_blocker.unblock():
+        ensure_default_checklist()  # transactional tests flush what migrations seeded
+        call_command("load_reference")
+        call_command("load_samples", format="txt", publish=True)
+        assert Disclosure.objects.published().count() == 5
+    yield
+    with django_db_blocker.unblock():
+        Disclosure.objects.all().delete()
+        Department.objects.all().delete()
+        for level in ("county", "city", "province"):
+            Region.objects.filter(level=level).delete()
+        ClassificationCode.objects.all().delete()
 
 
 def rows(**params):
