@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
@@ -42,7 +44,9 @@ class MultipleFileField(forms.FileField):
 class DisclosureUploadForm(forms.Form):
     """Upload one or many files; the type is recognised from content after the form."""
 
-    files = MultipleFileField(
+    # The form metaclass moves declared fields into base_fields, so this does not replace the
+    # bound form's ``files`` (the uploaded data) that the stubs see here.
+    files = MultipleFileField(  # type: ignore[assignment]
         label=_("文件"),
         help_text=_("PDF、DOCX、XLSX、XLS、HTML、TXT、MD，可多选或拖放"),
     )
@@ -104,10 +108,11 @@ class CorrectionForm(forms.Form):
 
     ITEM_PARTS = ("code", "name", "total", "basic", "project")
 
-    def clean(self):
+    def clean(self) -> dict[str, Any]:
         from . import services
 
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data  # what Form.clean returns; its stub allows None
         field = data.get("field", "")
         action = data.get("action") or CorrectionAction.SET
         if field.startswith(("functional.", "economic.")):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import TypedDict
 
 from django.conf import settings
 from django.db import models
@@ -27,7 +28,15 @@ from .choices import (
 )
 from .parsing.classification import classification_level, parent_code
 
-AMOUNT = {"max_digits": 18, "decimal_places": 4, "null": True, "blank": True}
+
+class _AmountOptions(TypedDict):
+    max_digits: int
+    decimal_places: int
+
+
+# An amount's precision. Every amount field also says null=True, blank=True itself, so the
+# type checker (which reads the call's own arguments) knows the value may be None.
+AMOUNT: _AmountOptions = {"max_digits": 18, "decimal_places": 4}
 
 __all__ = [
     "AMOUNT",
@@ -73,7 +82,7 @@ def published_q(prefix: str = "") -> Q:
     return Q(**{f"{prefix}publication": Publication.PUBLISHED})
 
 
-class RegionQuerySet(models.QuerySet):
+class RegionQuerySet(models.QuerySet["Region"]):
     def with_published_data(self) -> RegionQuerySet:
         """Regions that hold a department with published data, directly or below them."""
         published = Disclosure.objects.published()
@@ -116,7 +125,8 @@ class Region(models.Model):
         return self.full_name
 
     def ancestors_and_self(self) -> list[Region]:
-        chain, node = [], self
+        chain: list[Region] = []
+        node: Region | None = self
         while node is not None:
             chain.insert(0, node)
             node = node.parent
@@ -124,7 +134,7 @@ class Region(models.Model):
 
     @property
     def full_name(self) -> str:
-        parts = []
+        parts: list[str] = []
         node: Region | None = self
         while node is not None:
             if not parts or parts[0] != node.name:  # 重庆市 is province and city
@@ -133,12 +143,10 @@ class Region(models.Model):
         return "".join(parts)
 
 
-class DepartmentQuerySet(models.QuerySet):
+class DepartmentQuerySet(models.QuerySet["Department"]):
     def published(self) -> DepartmentQuerySet:
         """Departments with at least one published disclosure."""
-        return self.filter(
-            Exists(Disclosure.objects.published().filter(department=OuterRef("pk")))
-        )
+        return self.filter(Exists(Disclosure.objects.published().filter(department=OuterRef("pk"))))
 
     def in_region(self, region: Region | int) -> DepartmentQuerySet:
         return self.filter(in_region_q(region))
@@ -172,7 +180,7 @@ class Department(models.Model):
         return self.name
 
 
-class DisclosureQuerySet(models.QuerySet):
+class DisclosureQuerySet(models.QuerySet["Disclosure"]):
     def published(self) -> DisclosureQuerySet:
         """What the public sees: published and not replaced by a newer upload."""
         return self.filter(published_q())
@@ -343,7 +351,7 @@ class Figure(models.Model):
     disclosure = models.ForeignKey(Disclosure, on_delete=models.CASCADE, related_name="figures")
     group = models.CharField(_("分组"), max_length=16, choices=FigureGroup.choices)
     key = models.CharField(_("项目"), max_length=48)
-    value = models.DecimalField(_("数值"), **AMOUNT)
+    value = models.DecimalField(_("数值"), null=True, blank=True, **AMOUNT)
     page = models.PositiveIntegerField(_("页码"), null=True, blank=True)
     source_text = models.TextField(_("原文"), blank=True)
     source = models.JSONField(_("来源位置"), default=dict, blank=True)
@@ -364,7 +372,7 @@ class Figure(models.Model):
         return f"{self.group}.{self.key}={self.value}"
 
 
-class LineItemQuerySet(models.QuerySet):
+class LineItemQuerySet(models.QuerySet["LineItem"]):
     def published(self) -> LineItemQuerySet:
         """Line items of published disclosures."""
         return self.filter(published_q("disclosure__"))
@@ -392,9 +400,9 @@ class LineItem(models.Model):
         _("层级"), null=True, blank=True, help_text=_("1 类 / 2 款 / 3 项")
     )
     name = models.CharField(_("科目名称"), max_length=128)
-    total = models.DecimalField(_("合计"), **AMOUNT)
-    basic = models.DecimalField(_("基本支出"), **AMOUNT)
-    project = models.DecimalField(_("项目支出"), **AMOUNT)
+    total = models.DecimalField(_("合计"), null=True, blank=True, **AMOUNT)
+    basic = models.DecimalField(_("基本支出"), null=True, blank=True, **AMOUNT)
+    project = models.DecimalField(_("项目支出"), null=True, blank=True, **AMOUNT)
     page = models.PositiveIntegerField(_("页码"), null=True, blank=True)
     source_text = models.TextField(_("原文"), blank=True)
     origin = models.CharField(

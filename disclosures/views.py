@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django_filters.views import FilterView
+from django_htmx.middleware import HtmxDetails
 from django_tables2 import SingleTableMixin
 
 from . import services
@@ -25,6 +26,12 @@ from .pages import render_page_png
 from .permissions import Action, can, disclosures_for, is_staff_member
 from .review import review_context
 from .tables import DisclosureTable
+
+
+class HtmxHttpRequest(HttpRequest):
+    """For the type checker: a request that went through django-htmx's HtmxMiddleware."""
+
+    htmx: HtmxDetails
 
 
 def staff_required(action: Action | None = None):
@@ -82,7 +89,7 @@ class DisclosureListView(SingleTableMixin, FilterView):
 
 @staff_required(Action.UPLOAD)
 @require_POST
-def disclosure_upload(request: HttpRequest) -> HttpResponse:
+def disclosure_upload(request: HtmxHttpRequest) -> HttpResponse:
     """Store each file and queue its parse; answer JSON for the drag-and-drop page."""
     form = DisclosureUploadForm(request.POST, request.FILES)
     wants_json = "application/json" in request.headers.get("Accept", "")
@@ -169,7 +176,7 @@ def disclosure_correct(request: HttpRequest, pk: int) -> HttpResponse:
     if not form.is_valid():
         for errors in form.errors.values():
             for error in errors:
-                messages.error(request, error)
+                messages.error(request, str(error))
         return redirect(reverse("disclosures:disclosure_detail", args=[pk]) + "#corrections")
     data = form.cleaned_data
     try:
@@ -197,7 +204,7 @@ def department_create(request: HttpRequest, pk: int) -> HttpResponse:
     if not form.is_valid():
         for errors in form.errors.values():
             for error in errors:
-                messages.error(request, error)
+                messages.error(request, str(error))
         return redirect(disclosure)
     department = form.save()
     try:

@@ -1,6 +1,7 @@
 """Test settings: real PostgreSQL, fast hashing, eager Celery, temporary media."""
 
 import tempfile
+from pathlib import Path
 
 import dj_database_url
 
@@ -15,7 +16,7 @@ DATABASES = {
 DATABASES["default"]["TEST"] = {"NAME": env_str("YUJUE_TEST_DB", "test_yujue")}
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
-MEDIA_ROOT = env_str("MEDIA_ROOT", tempfile.mkdtemp(prefix="yujue-test-media-"))
+MEDIA_ROOT = Path(env_str("MEDIA_ROOT", tempfile.mkdtemp(prefix="yujue-test-media-")))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
@@ -25,5 +26,5 @@ CELERY_BROKER_URL = env_str("CELERY_BROKER_URL", "redis://127.0.0.1:6379/15")
 CELERY_TASK_ALWAYS_EAGER = True
 CELERY_TASK_EAGER_PROPAGATES = True
 DEBUG = False
-STATIC_ROOT = tempfile.mkdtemp(prefix="yujue-test-static-")
+STATIC_ROOT = Path(tempfile.mkdtemp(prefix="yujue-test-static-"))
 WHITENOISE_USE_FINDERS = True

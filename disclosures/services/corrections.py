@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
+from typing import Any, cast
 
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -78,8 +78,12 @@ def amount_text(value: Any) -> str | None:
     number = to_decimal(value)
     if number is None:
         return None
-    text = format(number.normalize(), "f")
-    return text
+    return _decimal_text(number)
+
+
+def _decimal_text(number: Decimal) -> str:
+    """A decimal as a canonical string: "801.12", "10"."""
+    return format(number.normalize(), "f")
 
 
 def _item_json(item: dict[str, Any] | LineItem) -> dict[str, Any]:
@@ -118,9 +122,9 @@ def current_value(disclosure: Disclosure, field: str) -> Any:
     key = FieldKey.parse(field)
     if key.kind == "meta":
         if key.name == "department":
-            return disclosure.department.name if disclosure.department_id else None
+            return disclosure.department.name if disclosure.department is not None else None
         if key.name == "region":
-            region = disclosure.department.region if disclosure.department_id else None
+            region = disclosure.department.region if disclosure.department is not None else None
             return region.full_name if region else None
         return getattr(disclosure, key.name) or None
     if key.kind == "figure":
@@ -133,6 +137,7 @@ def current_value(disclosure: Disclosure, field: str) -> Any:
 
 
 def _find_item(disclosure: Disclosure, key: FieldKey) -> LineItem | None:
+    assert key.item is not None  # an "item" key always names its row
     rows = disclosure.line_items.filter(classification=key.group, scope=key.name)
     if key.item.startswith("name="):
         return rows.filter(code__isnull=True, name=key.item[5:]).first()
@@ -198,7 +203,7 @@ def _parse_amount(value: Any) -> str:
         ) from exc
     if not number.is_finite():
         raise CorrectionRejected(_("“%(value)s”不是有效的金额（万元）。") % {"value": value})
-    return amount_text(number)
+    return _decimal_text(number)
 
 
 def correct(
@@ -282,6 +287,7 @@ def _apply_one(disclosure: Disclosure, correction: Correction) -> None:
         if row is not None:
             row.delete()
         return
+    value = cast(dict[str, Any], value)  # an item's set/add value: its cleaned parts
     fields = {
         "code": value["code"],
         "name": value["name"],
@@ -316,14 +322,15 @@ def parsed_from_rows(disclosure: Disclosure) -> parsing.ParsedDisclosure:
     """The stored values (corrections applied) as the parser's own type, for validation."""
     from ..parsing import types as t
 
-    totals, three_public, assets = {}, {}, {}
+    totals: dict[str, Decimal | None] = {}
+    three_public: dict[str, Decimal | None] = {}
+    assets: dict[str, int | None] = {}
     for figure in disclosure.figures.all():
-        target = {"totals": totals, "three_public": three_public, "assets": assets}[figure.group]
-        target[figure.key] = (
-            int(figure.value)
-            if figure.group == "assets" and figure.value is not None
-            else figure.value
-        )
+        if figure.group == "assets":
+            assets[figure.key] = int(figure.value) if figure.value is not None else None
+        else:
+            amounts = {"totals": totals, "three_public": three_public}[figure.group]
+            amounts[figure.key] = figure.value
     functional: dict[str, list] = {}
     economic: dict[str, list] = {}
     for row in disclosure.line_items.order_by("classification", "scope", "position"):
@@ -333,14 +340,14 @@ def parsed_from_rows(disclosure: Disclosure) -> parsing.ParsedDisclosure:
                 code=row.code, name=row.name, total=row.total, basic=row.basic, project=row.project
             )
         )
-    region = disclosure.department.region if disclosure.department_id else None
+    region = disclosure.department.region if disclosure.department is not None else None
     chain = region.ancestors_and_self() if region else []
     names = {r.level: r.name for r in chain}
     return t.ParsedDisclosure(
         source_filename=disclosure.original_name,
         sha256=disclosure.sha256,
         format=disclosure.format,
-        department=disclosure.department.name if disclosure.department_id else None,
+        department=disclosure.department.name if disclosure.department is not None else None,
         region=t.Region(
             province=names.get("province"),
             city=names.get("city")
@@ -372,7 +379,7 @@ def rerun_checks(disclosure: Disclosure) -> None:
     kept = [
         c for c in (disclosure.parse_result or {}).get("checks", []) if c["rule"] not in recomputed
     ]
-    if disclosure.department_id and disclosure.department.region_id:
+    if disclosure.department is not None and disclosure.department.region_id:
         kept = [c for c in kept if c["rule"] != "region_unknown"]
     disclosure.checks.all().delete()
     ParseCheck.objects.bulk_create(

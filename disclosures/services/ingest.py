@@ -81,7 +81,7 @@ def status_payload(disclosure: Disclosure) -> dict[str, Any]:
         "status_label": disclosure.state_label,
         "progress": disclosure.progress,
         "error": disclosure.error_message,
-        "department": disclosure.department.name if disclosure.department_id else "",
+        "department": disclosure.department.name if disclosure.department is not None else "",
         "fiscal_year": disclosure.fiscal_year,
         "kind": disclosure.get_kind_display() if disclosure.kind else "",
         "finished": disclosure.is_finished,

@@ -38,7 +38,7 @@ def ensure_region(region: parsing.types.Region) -> Region | None:
 def department_category(name: str, region: Region | None) -> str:
     """The kind of department, e.g. 人力资源和社会保障局, from its name minus the place."""
     rest = name
-    chain = []
+    chain: list[str] = []
     node = region
     while node is not None:
         chain.insert(0, node.name)

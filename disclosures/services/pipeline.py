@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 from datetime import timedelta
+from functools import partial
 from typing import Any
 
 from celery import current_app
@@ -19,7 +20,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from .. import parsing
-from ..choices import Classification, FigureGroup, Publication, Status
+from ..choices import Classification, FigureGroup, Status
 from ..models import Disclosure, Figure, LineItem, ParseCheck, classification_level
 from .cache import bump_generation
 from .corrections import apply_corrections, to_decimal
@@ -272,6 +273,6 @@ def sweep_stuck(older_than: timedelta | None = None) -> list[int]:
             )
             if updated:
                 pk = disclosure.pk
-                transaction.on_commit(lambda pk=pk: send_parse_task(pk))
+                transaction.on_commit(partial(send_parse_task, pk))
                 requeued.append(pk)
     return requeued

@@ -102,17 +102,17 @@ def pending_changes(disclosure: Disclosure) -> list[PendingChange]:
             )
         )
         for scope in sorted(scopes):
-            keys = [
+            item_keys = [
                 item_key(i.get("code"), i.get("name") or "")
                 for i in (pending.get(classification) or {}).get(scope, [])
             ]
-            keys += [
+            item_keys += [
                 item_key(c, n)
                 for c, n in disclosure.line_items.filter(
                     classification=classification, scope=scope
                 ).values_list("code", "name")
             ]
-            fields += [f"{classification}.{scope}.{k}" for k in dict.fromkeys(keys)]
+            fields += [f"{classification}.{scope}.{k}" for k in dict.fromkeys(item_keys)]
     changes = []
     for field in fields:
         now, new = current_value(disclosure, field), parser_value(pending, field)
