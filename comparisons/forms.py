@@ -9,6 +9,8 @@ from disclosures.choices import Kind
 from disclosures.labels import FIGURE_LABELS
 from disclosures.models import Department, Region, classification_level
 
+from .queries import published_categories
+
 NORMALISATIONS = [
     ("amount", _("金额（万元）")),
     ("share", _("占部门本年支出合计的比例")),
@@ -58,14 +60,7 @@ class ComparisonForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        categories = (
-            Department.objects.published()
-            .exclude(category="")
-            .values_list("category", flat=True)
-            .distinct()
-            .order_by("category")
-        )
-        self.fields["category"].choices = [("", "—")] + [(c, c) for c in categories]
+        self.fields["category"].choices = [("", "—")] + [(c, c) for c in published_categories()]
         self.fields["measure"].choices = [("", "—")] + measure_choices()
         # Labels are full names ("四川省南充市"): fetch the parents in the same query.
         self.fields["region"].queryset = (

@@ -7,13 +7,24 @@ number of queries however many line items there are.
 from __future__ import annotations
 
 from collections import defaultdict
-from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, Max, Q, QuerySet
+from django.db.models import Case, Count, F, OuterRef, Q, QuerySet, Subquery, When
+from django.db.models.functions import Coalesce
 
 from disclosures.choices import Classification, FigureGroup, Kind, Scope
-from disclosures.models import Department, Disclosure, Figure, LineItem, Region, published_q
+from disclosures.models import (
+    ChecklistItem,
+    ClassificationCode,
+    Department,
+    Disclosure,
+    Figure,
+    LineItem,
+    Region,
+    classification_level,
+    in_region_q,
+    parent_code,
+)
 
 from .charts import rate
 
@@ -29,7 +40,10 @@ HEADLINE_KEYS = [
 
 def published_disclosures() -> QuerySet[Disclosure]:
     return Disclosure.objects.published().select_related(
-        "department", "department__region", "department__region__parent"
+        "department",
+        "department__region",
+        "department__region__parent",
+        "department__region__parent__parent",
     )
 
 
@@ -56,14 +70,6 @@ def figures_by_disclosure(
     for figure in rows:
         out[figure.disclosure_id][figure.key] = figure
     return out
-
-
-def headline_totals(disclosure_ids: list[int]) -> dict[int, dict[str, Decimal | None]]:
-    """expenditure_total and friends per disclosure, in one query."""
-    return {
-        pk: {k: f.value for k, f in figs.items()}
-        for pk, figs in figures_by_disclosure(disclosure_ids, keys=HEADLINE_KEYS).items()
-    }
 
 
 def department_disclosures(department: Department) -> list[Disclosure]:
@@ -193,44 +199,235 @@ def execution(department: Department, year: int) -> dict[str, Any] | None:
     }
 
 
+REGION_CHAIN = ("region", "region__parent", "region__parent__parent")
+
+
+def departments_with_region() -> QuerySet[Department]:
+    """Departments with the region chain their pages name (province › city › county)."""
+    return Department.objects.select_related(*REGION_CHAIN)
+
+
+def regions_with_ancestors() -> QuerySet[Region]:
+    return Region.objects.select_related("parent", "parent__parent")
+
+
+def department_list() -> QuerySet[Department]:
+    """Departments with published data, by name, with the region chain their full names
+    need (the home search and the API list)."""
+    return Department.objects.published().select_related(*REGION_CHAIN).order_by("name")
+
+
+def departments_matching(queryset: QuerySet[Department], text: str) -> QuerySet[Department]:
+    """Departments whose name, alias or category contains ``text``, or that lie in a region
+    (or below a region) whose name contains it: "四川" finds every department in Sichuan."""
+    regions = list(Region.objects.filter(name__icontains=text).values_list("pk", flat=True))
+    match = Q(name__icontains=text) | Q(aliases__icontains=text) | Q(category__icontains=text)
+    if regions:
+        match |= in_region_q(regions)
+    return queryset.filter(match)
+
+
+def published_categories() -> list[str]:
+    """Department categories that have published data, for pickers."""
+    return list(
+        Department.objects.published()
+        .exclude(category="")
+        .values_list("category", flat=True)
+        .distinct()
+        .order_by("category")
+    )
+
+
+def figure_value(key: str, disclosure: str = "pk", group: str = FigureGroup.TOTALS) -> Subquery:
+    """One figure of the disclosure at ``disclosure`` (an outer field), as an annotation."""
+    return Subquery(
+        Figure.objects.filter(disclosure=OuterRef(disclosure), group=group, key=key).values(
+            "value"
+        )[:1]
+    )
+
+
+def latest_published() -> QuerySet[Disclosure]:
+    """Published disclosures, most recently published first, with this year's spending
+    (the home page's list)."""
+    return (
+        published_disclosures()
+        .annotate(
+            department_label=Coalesce("department__name", "detected_department"),
+            expenditure_total=figure_value("expenditure_total"),
+        )
+        .order_by("-published_at", "-pk")
+    )
+
+
 def departments_in(region: Region) -> QuerySet[Department]:
-    """Departments of a region and everything below it that have published data."""
+    """Departments of a region and everything below it that have published data, each with
+    its newest published disclosure (a 决算 before a 预算 of the same year) and that
+    disclosure's totals, in one query."""
+    newest = (
+        Disclosure.objects.published()
+        .filter(department=OuterRef("pk"))
+        .order_by(
+            F("fiscal_year").desc(nulls_last=True),
+            Case(When(kind=Kind.FINAL, then=0), default=1),
+            "-pk",
+        )
+    )
     return (
         Department.objects.published()
         .in_region(region)
         .annotate(
-            latest_year=Max("disclosures__fiscal_year", filter=published_q("disclosures__"))
+            latest_id=Subquery(newest.values("pk")[:1]),
+            latest_year=Subquery(newest.values("fiscal_year")[:1]),
+            latest_kind=Subquery(newest.values("kind")[:1]),
+            expenditure_total=figure_value("expenditure_total", "latest_id"),
+            grand_total=figure_value("grand_total", "latest_id"),
         )
         .select_related("region")
         .order_by("region__code", "name")
     )
 
 
-def latest_disclosures(department_ids: list[int]) -> dict[int, Disclosure]:
-    """Each department's newest published disclosure (final before budget in a year)."""
-    best: dict[int, Disclosure] = {}
-    for d in (
-        Disclosure.objects.published()
-        .filter(department_id__in=department_ids)
-        .order_by("department_id", "-fiscal_year", "kind")
-    ):
-        current = best.get(d.department_id)
-        if current is None or (d.fiscal_year or 0, d.kind == Kind.FINAL) > (
-            current.fiscal_year or 0,
-            current.kind == Kind.FINAL,
+def child_regions(region: Region) -> QuerySet[Region]:
+    """The regions directly below ``region`` that hold published data."""
+    return Region.objects.filter(parent=region).with_published_data().order_by("code", "name")
+
+
+def regions_with_published_data() -> QuerySet[Region]:
+    """Every region holding published data, directly or below it, labelled by full name
+    (a province ranks everything below it)."""
+    return (
+        Region.objects.with_published_data()
+        .select_related("parent", "parent__parent")
+        .order_by("code", "name")
+    )
+
+
+def classification_tree() -> list[dict[str, Any]]:
+    """The functional classification tree: dictionary names plus codes seen in documents
+    but missing from the dictionary, each with the number of departments publishing it."""
+    seen = dict(
+        LineItem.objects.published()
+        .filter(classification=Classification.FUNCTIONAL, code__isnull=False)
+        .values_list("code")
+        .annotate(n=Count("disclosure__department", distinct=True))
+    )
+    names = dict(
+        ClassificationCode.objects.filter(system=Classification.FUNCTIONAL).values_list(
+            "code", "name"
+        )
+    )
+    missing = set(seen) - set(names)
+    if missing:
+        for code, name in (
+            LineItem.objects.filter(classification=Classification.FUNCTIONAL, code__in=missing)
+            .values_list("code", "name")
+            .distinct()
         ):
-            best[d.department_id] = d
-    return best
+            names.setdefault(code, name)  # printed in a document but not in the dictionary
+    return [
+        {
+            "code": c,
+            "name": names[c],
+            "level": classification_level(c) or 3,
+            "departments": seen.get(c, 0),
+        }
+        for c in sorted(names)
+    ]
+
+
+def classification_code(code: str) -> dict[str, Any] | None:
+    """One functional code with its dictionary parent and children, in one query; None
+    when the code is neither in the dictionary nor published by any department."""
+    up = parent_code(code)
+    rows = list(
+        ClassificationCode.objects.filter(system=Classification.FUNCTIONAL).filter(
+            Q(code=code) | Q(parent_code=code) | Q(code=up or "")
+        )
+    )
+    entry = next((r for r in rows if r.code == code), None)
+    name = entry.name if entry else spenders(code).values_list("name", flat=True).first()
+    if name is None:
+        return None
+    return {
+        "code": code,
+        "name": name,
+        "parent": next((r for r in rows if up and r.code == up), None),
+        "children": sorted((r for r in rows if r.parent_code == code), key=lambda r: r.code),
+    }
 
 
 def spenders(code: str) -> QuerySet[LineItem]:
     """Every published line item with this functional code, for the classification browser."""
     return (
-        LineItem.objects.published().filter(
-            code=code, classification=Classification.FUNCTIONAL
+        LineItem.objects.published()
+        .filter(code=code, classification=Classification.FUNCTIONAL)
+        .select_related(
+            "disclosure",
+            "disclosure__department",
+            "disclosure__department__region",
+            "disclosure__department__region__parent",
+            "disclosure__department__region__parent__parent",
         )
-        .select_related("disclosure", "disclosure__department", "disclosure__department__region")
         .order_by("-disclosure__fiscal_year", "disclosure__department__name", "scope")
+    )
+
+
+def line_items_of(disclosure: Disclosure) -> QuerySet[LineItem]:
+    """Every line item of a disclosure, in document order within each scope."""
+    return LineItem.objects.filter(disclosure=disclosure).order_by("scope", "position")
+
+
+def figures_of(disclosure: Disclosure) -> QuerySet[Figure]:
+    """Every stored figure of a disclosure, grouped (totals, 三公, assets)."""
+    return Figure.objects.filter(disclosure=disclosure).order_by("group", "pk")
+
+
+def completeness_of(disclosure: Disclosure) -> dict[str, Any]:
+    """Which checklist tables a disclosure contains, and its score."""
+    from disclosures.services import completeness as score
+
+    checks, value = score(disclosure)
+    return {"checks": checks, "score": value}
+
+
+def checklist() -> list[ChecklistItem]:
+    return list(ChecklistItem.objects.filter(active=True))
+
+
+def completeness_ranking(
+    disclosures: QuerySet[Disclosure], items: list[ChecklistItem], limit: int = 500
+) -> list[dict[str, Any]]:
+    """Disclosures ranked by completeness score, best first (no score last). Each row
+    holds its checks by checklist key: an item that does not apply to the disclosure's
+    kind has no entry, so the columns stay aligned."""
+    from disclosures.services import completeness as score
+
+    scored = [(d, *score(d, items)) for d in disclosures[:limit]]
+    scored.sort(key=lambda row: (row[2] is None, -(row[2] or 0)))
+    return [
+        {
+            "disclosure": d,
+            "department": d.department.name if d.department else d.detected_department,
+            "score": value,
+            "checks": {c.key: c for c in checks},
+        }
+        for d, checks, value in scored
+    ]
+
+
+def line_items_for_export() -> QuerySet[LineItem]:
+    """Published line items with everything the bulk CSV prints, in a stable order."""
+    return (
+        LineItem.objects.published()
+        .select_related(
+            "disclosure",
+            "disclosure__department",
+            "disclosure__department__region",
+            "disclosure__department__region__parent",
+            "disclosure__department__region__parent__parent",
+        )
+        .order_by("disclosure_id", "classification", "scope", "position")
     )
 
 

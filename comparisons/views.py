@@ -3,30 +3,33 @@
 from __future__ import annotations
 
 from django.core.cache import cache
-from django.db.models import Count, Exists, OuterRef, Q
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django_tables2 import RequestConfig
-from django_tables2.export import TableExport
 
 from disclosures.choices import Kind
 from disclosures.labels import FIGURE_LABELS, figure_label
-from disclosures.models import (
-    ClassificationCode,
-    Department,
-    Disclosure,
-    LineItem,
-    Region,
-    classification_level,
-    parent_code,
-)
+from disclosures.models import Disclosure
 from disclosures.services import data_generation
 
 from . import charts, compare, queries
+from .filtersets import DepartmentFilterSet, DisclosureFilterSet, filtered
 from .forms import ComparisonForm
-from .tables import LineItemTable
+from .tables import (
+    BomTableExport,
+    ComparisonTable,
+    CompletenessTable,
+    ExecutionTable,
+    FigureTable,
+    LatestDisclosureTable,
+    LineItemTable,
+    RegionDepartmentTable,
+    SpenderTable,
+)
+
+SEARCH_LIMIT = 50
 
 
 def _html(fig) -> str:
@@ -37,37 +40,21 @@ def _html(fig) -> str:
 
 def home(request: HttpRequest) -> HttpResponse:
     """Search departments; latest published disclosures with headline totals; coverage."""
-    q = request.GET.get("q", "").strip()
-    found = []
-    if q:
-        found = list(
-            Department.objects.published()
-            .filter(
-                Q(name__icontains=q)
-                | Q(category__icontains=q)
-                | Q(region__name__icontains=q)
-                | Q(region__parent__name__icontains=q)
-                | Q(aliases__icontains=q)
-            )
-            .select_related("region", "region__parent")
-            .order_by("name")[:50]
-        )
-    latest = list(queries.published_disclosures().order_by("-published_at", "-pk")[:20])
-    totals = queries.headline_totals([d.pk for d in latest])
-    rows = [{"disclosure": d, "totals": totals.get(d.pk, {})} for d in latest]
+    search = DepartmentFilterSet(request.GET, queryset=queries.department_list())
+    q = (request.GET.get("q") or "").strip()
+    found = list(filtered(search)[:SEARCH_LIMIT]) if q else []
+    table = LatestDisclosureTable(queries.latest_published())
+    RequestConfig(request).configure(table)
     return render(
         request,
         "comparisons/home.html",
-        {"rows": rows, "coverage": queries.coverage(), "q": q, "found": found},
+        {"table": table, "coverage": queries.coverage(), "q": q, "found": found},
     )
 
 
 def department_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """One department: years and kinds, headline figures, drill-down, tables, sources."""
-    department = get_object_or_404(
-        Department.objects.select_related("region", "region__parent", "region__parent__parent"),
-        pk=pk,
-    )
+    department = get_object_or_404(queries.departments_with_region(), pk=pk)
     disclosures = queries.department_disclosures(department)
     if not disclosures:
         raise Http404(_("这个部门还没有发布的数据。"))
@@ -82,15 +69,19 @@ def department_detail(request: HttpRequest, pk: int) -> HttpResponse:
     three_public = queries.three_public_history(disclosures)
     execution = queries.execution(department, current.fiscal_year) if current.fiscal_year else None
 
-    table = LineItemTable(LineItem.objects.filter(disclosure=current), prefix="items-")
-    RequestConfig(request, paginate={"per_page": 50}).configure(table)
     export = request.GET.get("_export")
-    if TableExport.is_valid_format(export):
-        table = LineItemTable(
-            LineItem.objects.filter(disclosure=current).order_by("scope", "position")
-        )
+    if BomTableExport.is_valid_format(export):
+        table = LineItemTable(queries.line_items_of(current))
         name = f"{department.name}-{current.fiscal_year}-{current.kind}"
-        return TableExport(export, table).response(f"{name}.{export}")
+        return BomTableExport(export, table).response(f"{name}.{export}")
+    table = LineItemTable(queries.line_items_of(current), prefix="items-")
+    RequestConfig(request, paginate={"per_page": 50}).configure(table)
+    figures_table = FigureTable(queries.figures_of(current), prefix="figures-")
+    RequestConfig(request, paginate=False).configure(figures_table)
+    execution_table = None
+    if execution:
+        execution_table = ExecutionTable(execution["rows"], prefix="execution-")
+        RequestConfig(request, paginate=False).configure(execution_table)
 
     chart_rows = [{"code": i.code, "name": i.name, "total": i.total} for i in items]
     context = {
@@ -104,12 +95,10 @@ def department_detail(request: HttpRequest, pk: int) -> HttpResponse:
         ],
         "scope": scope,
         "table": table,
-        "all_figures": [
-            {"label": figure_label(f.group, f.key), "figure": f}
-            for f in sorted(current.figures.all(), key=lambda f: (f.group, f.pk))
-        ],
+        "figures_table": figures_table,
         "execution": execution,
-        "completeness": completeness_of(current),
+        "execution_table": execution_table,
+        "completeness": queries.completeness_of(current),
         "kinds": Kind,
     }
 
@@ -161,13 +150,6 @@ def department_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "comparisons/department_detail.html", context)
 
 
-def completeness_of(disclosure: Disclosure) -> dict:
-    from disclosures.services import completeness as score
-
-    checks, value = score(disclosure)
-    return {"checks": checks, "score": value}
-
-
 def disclosure_file(request: HttpRequest, pk: int) -> FileResponse:
     """The original file of a published disclosure."""
     disclosure = get_object_or_404(Disclosure.objects.published(), pk=pk)
@@ -178,72 +160,39 @@ def disclosure_file(request: HttpRequest, pk: int) -> FileResponse:
 
 def region_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """Every department of a province, city or county with its latest totals."""
-    region = get_object_or_404(Region.objects.select_related("parent", "parent__parent"), pk=pk)
-    departments = list(queries.departments_in(region))
-    latest = queries.latest_disclosures([d.pk for d in departments])
-    totals = queries.headline_totals([d.pk for d in latest.values()])
-    rows = [
-        {
-            "department": d,
-            "disclosure": latest.get(d.pk),
-            "totals": totals.get(latest[d.pk].pk, {}) if d.pk in latest else {},
-        }
-        for d in departments
-    ]
-    children = (
-        Region.objects.filter(parent=region)
-        .with_published_data()
-        .order_by("code", "name")
-    )
+    region = get_object_or_404(queries.regions_with_ancestors(), pk=pk)
+    search = DepartmentFilterSet(request.GET, queryset=queries.departments_in(region))
+    table = RegionDepartmentTable(filtered(search))
+    RequestConfig(request).configure(table)
     return render(
         request,
         "comparisons/region_detail.html",
-        {"region": region, "rows": rows, "children": children},
+        {
+            "region": region,
+            "table": table,
+            "filter": search,
+            "children": queries.child_regions(region),
+        },
     )
 
 
 def classification_index(request: HttpRequest) -> HttpResponse:
     """The functional classification tree: dictionary names plus codes seen in documents."""
-    seen = dict(
-        LineItem.objects.published().filter(classification="functional", code__isnull=False)
-        .values_list("code")
-        .annotate(n=Count("disclosure__department", distinct=True))
+    return render(
+        request,
+        "comparisons/classification_index.html",
+        {"nodes": queries.classification_tree()},
     )
-    names = dict(ClassificationCode.objects.filter(system="functional").values_list("code", "name"))
-    for code, name in (
-        LineItem.objects.filter(classification="functional", code__in=set(seen) - set(names))
-        .values_list("code", "name")
-        .distinct()
-    ):
-        names.setdefault(code, name)  # a code printed in a document but not in the dictionary
-    nodes = [
-        {
-            "code": c,
-            "name": names[c],
-            "level": classification_level(c) or 3,
-            "departments": seen.get(c, 0),
-        }
-        for c in sorted(names)
-    ]
-    return render(request, "comparisons/classification_index.html", {"nodes": nodes})
 
 
 def classification_detail(request: HttpRequest, code: str) -> HttpResponse:
     """Every department that spends on one functional code, by year and kind."""
-    entry = ClassificationCode.objects.filter(system="functional", code=code).first()
-    items = list(queries.spenders(code))
-    if entry is None and not items:
+    entry = queries.classification_code(code)
+    if entry is None:
         raise Http404(_("没有这个科目。"))
-    name = entry.name if entry else items[0].name
-    children = ClassificationCode.objects.filter(system="functional", parent_code=code)
-    parent = ClassificationCode.objects.filter(
-        system="functional", code=parent_code(code) or ""
-    ).first()
-    return render(
-        request,
-        "comparisons/classification_detail.html",
-        {"code": code, "name": name, "items": items, "children": children, "parent": parent},
-    )
+    table = SpenderTable(queries.spenders(code))
+    RequestConfig(request).configure(table)
+    return render(request, "comparisons/classification_detail.html", {**entry, "table": table})
 
 
 def comparison(request: HttpRequest) -> HttpResponse:
@@ -252,11 +201,13 @@ def comparison(request: HttpRequest) -> HttpResponse:
     context: dict = {"form": form}
     if form.is_valid():
         result = compare.compare(form.cleaned_data)
-        rows = [r.as_dict() | {"flagged": r.flagged} for r in result.rows]
+        table = ComparisonTable(result.rows, unit=result.unit)
+        RequestConfig(request, paginate=False).configure(table)
         export = request.GET.get("_export")
-        if export in ("csv", "xlsx"):
-            return _export_comparison(rows, result, export)
-        context.update(result=result, rows=result.rows, query=request.GET.urlencode())
+        if BomTableExport.is_valid_format(export):
+            return BomTableExport(export, table).response(f"yujue-comparison.{export}")
+        rows = [r.as_dict() | {"flagged": r.flagged} for r in result.rows]
+        context.update(result=result, table=table, query=request.GET.urlencode())
         title = f"{result.measure_label} · {result.unit}"
         context["ranked"] = _html(charts.ranked_bars(rows, unit=result.unit, title=title))
         if request.GET.get("embed"):
@@ -269,94 +220,11 @@ def comparison(request: HttpRequest) -> HttpResponse:
     return render(request, "comparisons/comparison.html", context)
 
 
-def _export_comparison(rows, result, fmt: str) -> HttpResponse:
-    import tablib
-
-    data = tablib.Dataset(
-        headers=[
-            _("排名"),
-            _("部门"),
-            _("地区"),
-            _("年度"),
-            _("类型"),
-            _("数值（万元）"),
-            f"{_('比较口径')}（{result.unit}）",
-            _("口径"),
-            _("说明"),
-            _("来源文件"),
-        ]
-    )
-    for r in rows:
-        data.append(
-            [
-                r["rank"],
-                r["department"],
-                r["region"],
-                r["fiscal_year"],
-                r["kind"],
-                r["value"],
-                r["normalised"],
-                r["scope"],
-                "；".join(r["notes"]),
-                f"/api/disclosures/{r['disclosure_id']}" if r["disclosure_id"] else "",
-            ]
-        )
-    if fmt == "csv":
-        response = HttpResponse(
-            "\ufeff" + data.export("csv"), content_type="text/csv; charset=utf-8"
-        )
-    else:
-        response = HttpResponse(
-            data.export("xlsx"),
-            content_type=("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
-        )
-    response["Content-Disposition"] = f'attachment; filename="yujue-comparison.{fmt}"'
-    return response
-
-
 def completeness(request: HttpRequest) -> HttpResponse:
     """Disclosure completeness ranking for a category or region."""
-    from disclosures.models import ChecklistItem
-    from disclosures.services import completeness as score
-
-    category = request.GET.get("category", "")
-    region_id = request.GET.get("region", "")
-    qs = queries.published_disclosures()
-    if category:
-        qs = qs.filter(department__category=category)
-    if region_id.isdigit():
-        r = int(region_id)
-        qs = qs.in_region(r)
-    items = list(ChecklistItem.objects.filter(active=True))
-    rows = []
-    for d in qs[:500]:
-        checks, value = score(d, items)
-        rows.append({"disclosure": d, "checks": checks, "score": value})
-    rows.sort(key=lambda r: (r["score"] is None, -(r["score"] or 0)))
-    categories = (
-        Department.objects.exclude(category="")
-        .values_list("category", flat=True)
-        .distinct()
-        .order_by("category")
-    )
-    regions: dict[int, Region] = {}
-    for leaf in Region.objects.filter(
-        Exists(Disclosure.objects.published().filter(department__region=OuterRef("pk")))
-    ).select_related(
-        "parent", "parent__parent"
-    ):
-        for r in leaf.ancestors_and_self():  # a province ranks everything below it
-            regions[r.pk] = r
-    regions = sorted(regions.values(), key=lambda r: (r.code or "", r.name))
-    return render(
-        request,
-        "comparisons/completeness.html",
-        {
-            "rows": rows,
-            "items": items,
-            "category": category,
-            "categories": categories,
-            "regions": regions,
-            "region": region_id,
-        },
-    )
+    filterset = DisclosureFilterSet(request.GET, queryset=queries.published_disclosures())
+    items = queries.checklist()
+    rows = queries.completeness_ranking(filtered(filterset), items)
+    table = CompletenessTable(rows, checklist=items)
+    RequestConfig(request).configure(table)
+    return render(request, "comparisons/completeness.html", {"table": table, "filter": filterset})

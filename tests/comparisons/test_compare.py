@@ -146,8 +146,17 @@ def test_the_page_state_lives_in_the_url_and_exports(client, world):
     embed = client.get(reverse("comparisons:comparison"), {**params, "embed": 1})
     assert b'id="comparison-table"' not in embed.content and b'id="ranked"' in embed.content
     exported = client.get(reverse("comparisons:comparison"), {**params, "_export": "csv"})
+    assert exported.content.startswith("\ufeff".encode())  # Excel reads it as UTF-8
     rows = list(csv.reader(io.StringIO(exported.content.decode("utf-8-sig"))))
+    assert rows[0] == [
+        "排名", "部门", "地区", "年度", "类型", "数值（万元）", "比较口径（%）", "口径", "说明",
+        "来源文件",
+    ]  # fmt: skip
     assert rows[1][1] == world["b"].name and float(rows[1][6]) == 75.0
+    assert rows[1][4] == "budget" and rows[1][7] == "department"
+    assert rows[1][9] == f"/api/disclosures/{world['b'].disclosures.get().pk}"
+    xlsx = client.get(reverse("comparisons:comparison"), {**params, "_export": "xlsx"})
+    assert xlsx.content[:2] == b"PK"
 
 
 def test_the_api_returns_the_same_rows_as_the_table(client, world):
