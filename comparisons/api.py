@@ -1,19 +1,30 @@
-"""Read-only JSON API (django-ninja) with its OpenAPI description at /api/openapi.json."""
+"""Read-only JSON API (django-ninja) with its OpenAPI description at /api/openapi.json.
 
-from __future__ import annotations
+Filters come from ``filtersets.py`` (the same classes the pages use): each endpoint's
+query parameters are derived from its FilterSet by ``query_schema`` so the OpenAPI
+document lists them, and the validated values are bound to the FilterSet, which does the
+filtering. Lists grow with the data and are paged (``Page``: limit/offset, count, links).
+
+No ``from __future__ import annotations`` here: ninja reads the endpoints' parameter
+types at import, and the query schemas are built at runtime.
+"""
 
 import csv
-from typing import Any
+from typing import Any, Literal
 
-from django.db.models import Q
+import django_filters
 from django.http import HttpRequest, StreamingHttpResponse
 from django.shortcuts import get_object_or_404
-from ninja import NinjaAPI, Query, Schema
+from ninja import Field, NinjaAPI, Query, Schema
 from ninja.errors import HttpError
+from ninja.pagination import LimitOffsetPagination, paginate
+from pydantic import ConfigDict, create_model
 
-from disclosures.models import ClassificationCode, Department, Disclosure, LineItem
+from disclosures.labels import FIGURE_LABELS
+from disclosures.models import ClassificationCode, Department, Disclosure
 
 from . import queries
+from .filtersets import DepartmentFilterSet, LineItemFilterSet
 
 api = NinjaAPI(
     title="Yujue API",
@@ -21,6 +32,65 @@ api = NinjaAPI(
     urls_namespace="api",
     description="预决：已发布的部门预算、决算数据（只读）。金额单位均为万元。",
 )
+
+
+def query_schema(filterset: type[django_filters.FilterSet]) -> type[Schema]:
+    """The query parameters of a FilterSet as a ninja Schema, for validation and the
+    OpenAPI document; the filtering itself stays in the FilterSet."""
+    fields: dict[str, Any] = {}
+    for name, f in filterset.base_filters.items():
+        kind: Any = str
+        if isinstance(f, django_filters.NumberFilter | django_filters.ModelChoiceFilter):
+            kind = int
+        elif isinstance(f, django_filters.ChoiceFilter) and isinstance(
+            f.extra.get("choices"), list | tuple
+        ):
+            kind = Literal[tuple(value for value, _label in f.extra["choices"])]
+        fields[name] = (kind | None, Field(None, description=str(f.label or name)))
+    model_name = filterset.__name__.removesuffix("FilterSet") + "Query"
+    return create_model(model_name, __base__=Schema, **fields)
+
+
+DepartmentQuery = query_schema(DepartmentFilterSet)
+LineItemQuery = query_schema(LineItemFilterSet)
+
+
+def _filter(filterset: type[django_filters.FilterSet], params: Schema, queryset):
+    """Bind validated parameters to the FilterSet; an invalid value (a region that does
+    not exist) is the client's error, never a silently unfiltered list."""
+    bound = filterset(params.dict(exclude_none=True), queryset=queryset)
+    if not bound.is_valid():
+        raise HttpError(422, "; ".join(f"{k}: {' '.join(v)}" for k, v in bound.errors.items()))
+    return bound.qs
+
+
+class PageQuery(LimitOffsetPagination.Input):
+    """``limit`` rows from ``offset``."""
+
+
+class Page(LimitOffsetPagination):
+    """limit/offset pages with the total count and links to the neighbouring pages."""
+
+    Input = PageQuery
+
+    class Output(Schema):
+        items: list[Any]
+        count: int = Field(description="rows matching the filters, over all pages")
+        next: str | None = Field(None, description="URL of the next page, null on the last")
+        previous: str | None = Field(None, description="URL of the previous page")
+
+    def paginate_queryset(self, queryset, pagination, request: HttpRequest, **params):
+        out = super().paginate_queryset(queryset, pagination, request, **params)
+        offset, limit = pagination.offset, min(pagination.limit, self.max_limit)
+
+        def link(to: int) -> str:
+            query = request.GET.copy()
+            query["offset"], query["limit"] = str(to), str(limit)
+            return request.build_absolute_uri(f"{request.path}?{query.urlencode()}")
+
+        out["next"] = link(offset + limit) if offset + limit < out["count"] else None
+        out["previous"] = link(max(offset - limit, 0)) if offset > 0 else None
+        return out
 
 
 class RegionOut(Schema):
@@ -37,6 +107,10 @@ class DepartmentOut(Schema):
     category: str
     aliases: list[str]
     region: RegionOut | None
+
+    @staticmethod
+    def resolve_aliases(obj: Department) -> list[str]:
+        return obj.aliases or []
 
 
 class DisclosureSummary(Schema):
@@ -56,48 +130,124 @@ class ClassificationOut(Schema):
     parent_code: str
 
 
-def _region(region) -> dict[str, Any] | None:
-    if region is None:
-        return None
-    return {
-        "id": region.pk,
-        "name": region.name,
-        "full_name": region.full_name,
-        "level": region.level,
-        "code": region.code,
-    }
+# The disclosure/1 shape of docs/extraction.md. Keys a document does not state are left
+# out (the operation drops unset fields), as in the parser's own JSON.
 
 
-def _department(d: Department) -> dict[str, Any]:
-    return {
-        "id": d.pk,
-        "name": d.name,
-        "category": d.category,
-        "aliases": d.aliases or [],
-        "region": _region(d.region),
+class _OpenSchema(Schema):
+    # A key the parser learns later is passed through rather than dropped.
+    model_config = ConfigDict(extra="allow")
+
+
+def _figures_schema(name: str, group: str, kind: Any) -> type[Schema]:
+    """One property per known key of a figure group, described by its label."""
+    fields = {
+        key: (kind | None, Field(None, description=str(label)))
+        for key, label in FIGURE_LABELS[group].items()
     }
+    return create_model(name, __base__=_OpenSchema, **fields)
+
+
+TotalsOut = _figures_schema("TotalsOut", "totals", float)
+ThreePublicOut = _figures_schema("ThreePublicOut", "three_public", float)
+AssetsOut = _figures_schema("AssetsOut", "assets", int)
+
+
+class SourceOut(Schema):
+    filename: str
+    sha256: str
+    format: str
+    url: str | None = None
+
+
+class RegionNamesOut(Schema):
+    province: str | None
+    city: str | None
+    county: str | None
+
+
+class ItemOut(Schema):
+    code: str | None = Field(description="类 3 / 款 5 / 项 7 digits; null when not known")
+    name: str
+    total: float | None
+    basic: float | None
+    project: float | None
+
+
+class FunctionalOut(_OpenSchema):
+    department: list[ItemOut] | None = Field(None, description="部门支出总表: all funding sources")
+    general_budget: list[ItemOut] | None = Field(None, description="一般公共预算支出表")
+
+
+class EconomicOut(_OpenSchema):
+    basic: list[ItemOut] | None = Field(None, description="基本支出 by 部门经济分类")
+
+
+class CheckOut(Schema):
+    severity: str
+    rule: str
+    message: str
+    path: str | None
+
+
+class ProvenanceOut(Schema):
+    text: str
+    page: int | None = None
+    corrected: bool | None = Field(None, description="a person corrected this value")
+
+
+class DisclosureOut(Schema):
+    id: int
+    schema_: Literal["disclosure/1"] = Field(alias="schema")
+    source: SourceOut
+    department: str | None
+    region: RegionNamesOut
+    fiscal_year: int | None
+    kind: str | None
+    unit: Literal["万元"]
+    totals: TotalsOut
+    three_public: ThreePublicOut
+    assets: AssetsOut
+    functional: FunctionalOut
+    economic: EconomicOut
+    checks: list[CheckOut]
+    provenance: dict[str, ProvenanceOut] = Field(
+        description='field path ("totals.grand_total", "functional.department[3]") → source'
+    )
+    published_with_errors: bool = Field(
+        description="published although error-level checks remained"
+    )
+
+
+class ComparisonRowOut(Schema):
+    rank: int | None
+    department_id: int
+    department: str
+    region: str | None
+    disclosure_id: int | None
+    fiscal_year: int | None
+    kind: str | None
+    value: float | None = Field(description="the measure in 万元 (count for assets)")
+    normalised: float | None = Field(description="the value in the comparison's unit")
+    scope: str | None
+    notes: list[str] = Field(description="why a value is missing or not comparable")
+    published_with_inconsistencies: bool
+
+
+class ComparisonOut(Schema):
+    measure: str
+    unit: str
+    year: int | None
+    kind: str
+    rows: list[ComparisonRowOut]
 
 
 @api.get("/departments", response=list[DepartmentOut], tags=["departments"])
-def departments(
-    request: HttpRequest,
-    region: int | None = None,
-    category: str | None = None,
-    q: str | None = None,
-):
+@paginate(Page, max_limit=500)
+def departments(request: HttpRequest, filters: DepartmentQuery = Query(...)):  # noqa: B008
     """Departments with published data; filter by region (and everything below it),
-    category (e.g. 人力资源和社会保障局) or a name fragment."""
-    rows = (
-        Department.objects.published()
-        .select_related("region", "region__parent", "region__parent__parent")
-    )
-    if region:
-        rows = rows.in_region(region)
-    if category:
-        rows = rows.filter(category=category)
-    if q:
-        rows = rows.filter(Q(name__icontains=q) | Q(aliases__icontains=q))
-    return [_department(d) for d in rows.order_by("name")[:1000]]
+    category (e.g. 人力资源和社会保障局) or a search text (name, alias, category, region)."""
+    return _filter(DepartmentFilterSet, filters, queries.department_list())
 
 
 @api.get(
@@ -122,7 +272,13 @@ def department_disclosures(request: HttpRequest, department_id: int):
     ]
 
 
-@api.get("/disclosures/{disclosure_id}", tags=["disclosures"])
+@api.get(
+    "/disclosures/{disclosure_id}",
+    response=DisclosureOut,
+    by_alias=True,
+    exclude_unset=True,
+    tags=["disclosures"],
+)
 def disclosure(request: HttpRequest, disclosure_id: int) -> dict[str, Any]:
     """One published disclosure's full content in the disclosure/1 shape of EXTRACTION.md
     (published values, corrections applied), with checks and provenance."""
@@ -134,9 +290,10 @@ def disclosure(request: HttpRequest, disclosure_id: int) -> dict[str, Any]:
 
 
 @api.get("/classification", response=list[ClassificationOut], tags=["classification"])
+@paginate(Page, max_limit=2000)
 def classification(request: HttpRequest, system: str = "functional"):
-    """The classification dictionary (functional 类/款/项, or economic)."""
-    return list(
+    """The classification dictionary (functional 类/款/项, or economic), by code."""
+    return (
         ClassificationCode.objects.filter(system=system)
         .order_by("code")
         .values("code", "name", "level", "parent_code")
@@ -168,37 +325,10 @@ CSV_COLUMNS = [
 
 
 @api.get("/line-items.csv", tags=["export"])
-def line_items_csv(
-    request: HttpRequest,
-    year: int | None = None,
-    kind: str | None = None,
-    code: str | None = None,
-    scope: str | None = None,
-    category: str | None = None,
-    region: int | None = None,
-):
+def line_items_csv(request: HttpRequest, filters: LineItemQuery = Query(...)):  # noqa: B008
     """Bulk CSV of published line items (万元), streamed; filter by year, kind, code
     (prefix: 208 gives every 208xxxxx), scope, department category and region."""
-    rows = LineItem.objects.published()
-    if year:
-        rows = rows.filter(disclosure__fiscal_year=year)
-    if kind:
-        rows = rows.filter(disclosure__kind=kind)
-    if code:
-        rows = rows.filter(code__startswith=code)
-    if scope:
-        rows = rows.filter(scope=scope)
-    if category:
-        rows = rows.filter(disclosure__department__category=category)
-    if region:
-        rows = rows.in_region(region)
-    rows = rows.select_related(
-        "disclosure",
-        "disclosure__department",
-        "disclosure__department__region",
-        "disclosure__department__region__parent",
-        "disclosure__department__region__parent__parent",
-    ).order_by("disclosure_id", "classification", "scope", "position")
+    rows = _filter(LineItemFilterSet, filters, queries.line_items_for_export())
 
     def lines():
         writer = csv.writer(_Echo())
@@ -238,7 +368,7 @@ def line_items_csv(
     return response
 
 
-@api.get("/comparisons", tags=["comparisons"])
+@api.get("/comparisons", response=ComparisonOut, tags=["comparisons"])
 def comparisons(
     request: HttpRequest,
     kind: str = "budget",
