@@ -14,7 +14,6 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from disclosures.choices import Classification, Kind, Scope
@@ -78,8 +77,9 @@ def select_departments(data: dict[str, Any]) -> list[Department]:
         if data.get("region"):
             qs = qs.in_region(data["region"])
     return list(
-        qs.select_related("region", "region__parent", "region__parent__parent")
-        .order_by("name")[:MAX_DEPARTMENTS]
+        qs.select_related("region", "region__parent", "region__parent__parent").order_by("name")[
+            :MAX_DEPARTMENTS
+        ]
     )
 
 
