@@ -12,13 +12,16 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 from django.utils.translation import gettext as _
 
 from disclosures.choices import Classification, Kind, Scope
 from disclosures.labels import figure_label
 from disclosures.models import ClassificationCode, Department, Disclosure, Figure, LineItem
+
+if TYPE_CHECKING:
+    from django.utils.functional import _StrOrPromise
 
 MAX_DEPARTMENTS = 300
 
@@ -63,7 +66,7 @@ class Comparison:
     history: dict[str, list[tuple[int, Decimal | None]]]  # department name → (year, value)
 
     @property
-    def kind_label(self) -> str:
+    def kind_label(self) -> _StrOrPromise:
         return Kind(self.kind).label
 
 
@@ -112,7 +115,8 @@ def compare(data: dict[str, Any]) -> Comparison:
     )
     by_dept: dict[int, dict[int, Disclosure]] = defaultdict(dict)
     for d in all_disclosures:
-        if d.fiscal_year:
+        # department__in above: department_id is never None here.
+        if d.fiscal_year and d.department_id is not None:
             by_dept[d.department_id][d.fiscal_year] = d
     chosen: dict[int, Disclosure] = {}
     for dept in departments:
@@ -127,18 +131,18 @@ def compare(data: dict[str, Any]) -> Comparison:
     rows = []
     for dept in departments:
         row = Row(department=dept, disclosure=chosen.get(dept.pk))
-        d = row.disclosure
-        if d is None:
+        picked = row.disclosure
+        if picked is None:
             row.notes.append(
                 _("没有 %(year)s 年的%(kind)s")
                 % {"year": year or _("任何"), "kind": Kind(kind).label}
             )
             rows.append(row)
             continue
-        row.flagged = d.published_with_errors
+        row.flagged = picked.published_with_errors
         if row.flagged:
             row.notes.append(_("带已知不一致发布"))
-        row.value, row.scope = _pick(values, d.pk, measure_kind)
+        row.value, row.scope = _pick(values, picked.pk, measure_kind)
         if row.value is None:
             row.notes.append(
                 _("文件未列出该科目") if measure_kind == "code" else _("文件未说明这一数值")
@@ -149,7 +153,9 @@ def compare(data: dict[str, Any]) -> Comparison:
         rows.append(row)
 
     ranked = sorted(
-        [r for r in rows if r.normalised is not None], key=lambda r: r.normalised, reverse=True
+        [r for r in rows if r.normalised is not None],
+        key=lambda r: cast(Decimal, r.normalised),  # only rows with a value are ranked
+        reverse=True,
     )
     for i, r in enumerate(ranked, 1):
         r.rank = i
@@ -205,10 +211,12 @@ def _pick(values, pk: int, measure_kind: str) -> tuple[Decimal | None, str | Non
 def _normalise(row: Row, how: str, totals, values, by_dept, measure_kind) -> Decimal | None:
     if row.value is None:
         return None
+    disclosure = row.disclosure
+    assert disclosure is not None  # a value is only read from a disclosure
     if how == "amount":
         return row.value
     if how == "share":
-        total = totals.get(row.disclosure.pk)
+        total = totals.get(disclosure.pk)
         if not total:
             row.notes.append(_("缺少本年支出合计，无法计算比例"))
             return None
@@ -219,7 +227,7 @@ def _normalise(row: Row, how: str, totals, values, by_dept, measure_kind) -> Dec
             row.notes.append(_("地区常住人口未录入"))
             return None
         return row.value * 10000 / population  # 万元 → 元 per resident
-    previous = by_dept.get(row.department.pk, {}).get((row.disclosure.fiscal_year or 0) - 1)
+    previous = by_dept.get(row.department.pk, {}).get((disclosure.fiscal_year or 0) - 1)
     before = _pick(values, previous.pk, measure_kind)[0] if previous else None
     if not before:
         row.notes.append(_("缺少上年同类数据"))
@@ -230,18 +238,22 @@ def _normalise(row: Row, how: str, totals, values, by_dept, measure_kind) -> Dec
 def _structure(rows: list[Row], level: int) -> dict[str, Any]:
     """Shares of each department's functional spending by 类 (level 1) or 款 (level 2)."""
     length = 3 if level == 1 else 5
-    ids = [r.disclosure.pk for r in rows]
-    items = defaultdict(lambda: defaultdict(dict))
+    # The caller passes only rows with a disclosure.
+    with_disclosure = [(r, r.disclosure) for r in rows if r.disclosure is not None]
+    ids = [d.pk for _r, d in with_disclosure]
+    items: defaultdict[int, defaultdict[str, dict[str, tuple[str, Decimal | None]]]] = defaultdict(
+        lambda: defaultdict(dict)
+    )
     for pk, scope, code, name, total in LineItem.objects.filter(
         disclosure_id__in=ids,
         classification=Classification.FUNCTIONAL,
         code__regex=rf"^\d{{{length}}}$",
     ).values_list("disclosure_id", "scope", "code", "name", "total"):
-        items[pk][scope][code] = (name, total)
+        items[pk][scope][cast(str, code)] = (name, total)  # code__regex matches no NULL
     names: dict[str, str] = {}
     shares: dict[str, dict[str, float]] = {}
-    for r in rows:
-        scoped = items.get(r.disclosure.pk, {})
+    for r, d in with_disclosure:
+        scoped: dict[str, dict[str, tuple[str, Decimal | None]]] = items.get(d.pk, {})
         chosen = scoped.get(Scope.DEPARTMENT) or scoped.get(Scope.GENERAL_BUDGET) or {}
         denominator = sum((t for _n, t in chosen.values() if t), Decimal(0))
         if not denominator:

@@ -7,7 +7,7 @@ number of queries however many line items there are.
 from __future__ import annotations
 
 from collections import defaultdict
-from typing import Any
+from typing import Any, cast
 
 from django.db.models import Case, Count, F, OuterRef, Q, QuerySet, Subquery, When
 from django.db.models.functions import Coalesce
@@ -177,10 +177,11 @@ def execution(department: Department, year: int) -> dict[str, Any] | None:
     rows = []
     for code in sorted(set(by_code_b) | set(by_code_f)):
         b, f = by_code_b.get(code), by_code_f.get(code)
+        named = f if f is not None else by_code_b[code]  # the code is on one side at least
         rows.append(
             {
                 "code": code,
-                "name": (f or b).name,
+                "name": named.name,
                 "budget": b.total if b else None,
                 "final": f.total if f else None,
                 "rate": rate(f.total if f else None, b.total if b else None),
@@ -324,7 +325,9 @@ def classification_tree() -> list[dict[str, Any]]:
             .values_list("code", "name")
             .distinct()
         ):
-            names.setdefault(code, name)  # printed in a document but not in the dictionary
+            # code__in=missing matches no NULL code. Printed in a document but not in the
+            # dictionary:
+            names.setdefault(cast(str, code), name)
     return [
         {
             "code": c,

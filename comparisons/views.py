@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import cast
+
 from django.core.cache import cache
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
@@ -56,12 +58,12 @@ def department_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """One department: years and kinds, headline figures, drill-down, tables, sources."""
     department = get_object_or_404(queries.departments_with_region(), pk=pk)
     disclosures = queries.department_disclosures(department)
-    if not disclosures:
-        raise Http404(_("这个部门还没有发布的数据。"))
     year = request.GET.get("year")
     current = queries.pick_disclosure(
         disclosures, int(year) if year and year.isdigit() else None, request.GET.get("kind")
     )
+    if current is None:  # pick_disclosure finds one whenever there are any
+        raise Http404(_("这个部门还没有发布的数据。"))
     before = queries.previous(disclosures, current)
     scope, items = queries.functional_items(current)
     economic = queries.economic_items(current)
@@ -146,7 +148,11 @@ def department_detail(request: HttpRequest, pk: int) -> HttpResponse:
     # Drawing is the slow part of the page; a finished parse, correction or publication
     # bumps the data generation, which retires every cached drawing at once.
     key = f"department-charts:{department.pk}:{current.pk}:{get_language()}"
-    context.update(cache.get_or_set(key, draw, timeout=3600, version=data_generation()))
+    # get_or_set with a callable default returns its result (or the cached copy of it).
+    drawn = cast(
+        "dict[str, str]", cache.get_or_set(key, draw, timeout=3600, version=data_generation())
+    )
+    context.update(drawn)
     return render(request, "comparisons/department_detail.html", context)
 
 

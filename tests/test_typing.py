@@ -11,7 +11,7 @@ import sys
 from pathlib import Path
 
 # Paths given to mypy, relative to the repository root.
-CHECKED_PATHS: list[str] = ["disclosures", "config"]
+CHECKED_PATHS: list[str] = ["disclosures", "config", "comparisons"]
 
 REPO = Path(__file__).resolve().parent.parent
 

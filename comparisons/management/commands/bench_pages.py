@@ -42,6 +42,7 @@ class Command(BaseCommand):
             pages.append(("department", f"/departments/{department.pk}/"))
             pages.append(("api department list", "/api/departments"))
             first = published.filter(department=department).first()
+            assert first is not None  # the department was picked for a published disclosure
             pages.append(("api disclosure", f"/api/disclosures/{first.pk}"))
         if code:
             pages.append(("classification code", f"/classification/{code}/"))
