@@ -63,6 +63,12 @@ class Source:
     block: int | None = None  # Document.blocks index
     row: int | None = None  # row within a Table block
     derived: bool = False  # True when computed exactly from other stated figures
+    # PDF points (x0, y0, x1, y1) of the cell or line on ``page``, for highlighting
+    bbox: tuple[float, float, float, float] | None = None
+    ocr: bool = False  # the text came from optical character recognition
+    # True when at least one passing check involves the figure, False when none does;
+    # None until validation has looked at it
+    confirmed: bool | None = None
 
     def to_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {"text": self.text}
@@ -74,6 +80,12 @@ class Source:
             out["row"] = self.row
         if self.derived:
             out["derived"] = True
+        if self.bbox is not None:
+            out["bbox"] = [round(v, 2) for v in self.bbox]
+        if self.ocr:
+            out["ocr"] = True
+        if self.confirmed is not None:
+            out["confirmed"] = self.confirmed
         return out
 
 
