@@ -358,6 +358,12 @@ class Figure(models.Model):
     origin = models.CharField(
         _("来源"), max_length=12, choices=Origin.choices, default=Origin.PARSER
     )
+    confirmed = models.BooleanField(
+        _("已由校验确认"),
+        null=True,
+        blank=True,
+        help_text=_("至少一项通过的勾稽校验涉及这个数；否则为未确认"),
+    )
 
     class Meta:
         verbose_name = _("数值")
@@ -407,6 +413,12 @@ class LineItem(models.Model):
     source_text = models.TextField(_("原文"), blank=True)
     origin = models.CharField(
         _("来源"), max_length=12, choices=Origin.choices, default=Origin.PARSER
+    )
+    confirmed = models.BooleanField(
+        _("已由校验确认"),
+        null=True,
+        blank=True,
+        help_text=_("至少一项通过的勾稽校验涉及这个数；否则为未确认"),
     )
 
     objects = LineItemQuerySet.as_manager()
