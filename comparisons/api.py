@@ -194,6 +194,11 @@ class ProvenanceOut(Schema):
     text: str
     page: int | None = None
     corrected: bool | None = Field(None, description="a person corrected this value")
+    confirmed: bool | None = Field(
+        None,
+        description="true: a passing arithmetic or cross-source check involves this figure; "
+        "false: no check confirms it (unconfirmed)",
+    )
 
 
 class DisclosureOut(Schema):

@@ -465,4 +465,6 @@ def _source(row) -> dict[str, Any]:
         out["page"] = row.page
     if row.origin != "parser":
         out["corrected"] = True
+    if row.confirmed is not None:
+        out["confirmed"] = row.confirmed
     return out

@@ -63,6 +63,28 @@ class PercentColumn(tables.Column):
         return value
 
 
+class ConfirmedColumn(tables.Column):
+    """Whether a passing check stands behind the figure: a figure no check confirms is
+    visibly unconfirmed, never shown as if it were verified."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("verbose_name", _("校验"))
+        kwargs.setdefault("attrs", {"td": {"class": "confirmed"}})
+        super().__init__(**kwargs)
+
+    def render(self, value):
+        if value:
+            return format_html('<span class="ok" title="{}">✓</span>', _("已由勾稽校验确认"))
+        return format_html(
+            '<span class="badge unconfirmed" title="{}">{}</span>',
+            _("没有任何通过的勾稽校验涉及这个数"),
+            _("未核实"),
+        )
+
+    def value(self, value):  # exports: true / false
+        return value
+
+
 class BomTableExport(TableExport):
     """TableExport whose CSV starts with a byte-order mark, so Excel reads it as UTF-8."""
 
@@ -80,6 +102,7 @@ class LineItemTable(tables.Table):
     total = AmountColumn(verbose_name=_("合计（万元）"))
     basic = AmountColumn(verbose_name=_("基本支出"))
     project = AmountColumn(verbose_name=_("项目支出"))
+    confirmed = ConfirmedColumn()
     page = tables.Column(verbose_name=_("页码"))
     source_text = tables.Column(
         verbose_name=_("原文"), orderable=False, attrs={"td": {"class": "src"}}
@@ -87,7 +110,17 @@ class LineItemTable(tables.Table):
 
     class Meta:
         model = LineItem
-        fields = ("scope", "code", "name", "total", "basic", "project", "page", "source_text")
+        fields = (
+            "scope",
+            "code",
+            "name",
+            "total",
+            "basic",
+            "project",
+            "confirmed",
+            "page",
+            "source_text",
+        )
         attrs = {"class": TABLE_CLASS, "id": "line-items"}
         per_page = 50
         order_by = ("scope", "position")
@@ -187,6 +220,7 @@ class FigureTable(tables.Table):
 
     label = tables.Column(verbose_name=_("项目"), accessor="key", order_by=("group", "key"))
     value = AmountColumn(verbose_name=_("数值"))
+    confirmed = ConfirmedColumn()
     source = tables.Column(
         verbose_name=_("出处"),
         accessor="page",
@@ -197,7 +231,7 @@ class FigureTable(tables.Table):
 
     class Meta:
         model = Figure
-        fields = ("label", "value", "source")
+        fields = ("label", "value", "confirmed", "source")
         attrs = {"class": TABLE_CLASS, "id": "figures-table"}
         default = "—"
 

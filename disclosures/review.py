@@ -77,6 +77,8 @@ def review_context(disclosure: Disclosure, user) -> dict[str, Any]:
         "checks": checks,
         "error_checks": [c for c in checks if c.severity == Severity.ERROR],
         "figures": _figures(disclosure, flagged),
+        "unconfirmed": disclosure.figures.filter(confirmed=False).count()
+        + disclosure.line_items.filter(confirmed=False).count(),
         "scopes": _item_scopes(disclosure, flagged),
         "corrections": disclosure.corrections.select_related("user"),
         "pending": services.pending_changes(disclosure),

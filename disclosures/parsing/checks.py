@@ -17,6 +17,8 @@ from decimal import Decimal
 from .types import Check, LineItem, ParsedDisclosure
 
 __all__ = [
+    "SUMS",
+    "THREE_PUBLIC_ITEMS",
     "TOLERANCE_PER_ITEM",
     "VALIDATION_RULES",
     "check_items",
@@ -216,3 +218,8 @@ def validate(parsed: ParsedDisclosure) -> list[Check]:
         check_totals(parsed.totals, parsed.three_public, parsed.functional, parsed.economic)
     )
     return checks
+
+
+# The relations above, for :mod:`.confirm` (a holding relation confirms its figures).
+SUMS = _SUMS
+THREE_PUBLIC_ITEMS = _THREE_PUBLIC

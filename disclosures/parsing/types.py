@@ -69,6 +69,8 @@ class Source:
     # True when at least one passing check involves the figure, False when none does;
     # None until validation has looked at it
     confirmed: bool | None = None
+    # the same amount is stated again elsewhere in the document (a second table, a sentence)
+    corroborated: bool = False
 
     def to_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {"text": self.text}
@@ -86,6 +88,8 @@ class Source:
             out["ocr"] = True
         if self.confirmed is not None:
             out["confirmed"] = self.confirmed
+        if self.corroborated:
+            out["corroborated"] = True
         return out
 
 

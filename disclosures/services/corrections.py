@@ -386,3 +386,28 @@ def rerun_checks(disclosure: Disclosure) -> None:
         ParseCheck.rows_for(disclosure, kept)
         + ParseCheck.rows_for(disclosure, [c.to_dict() for c in fresh])
     )
+    _reconfirm(disclosure, parsed)
+
+
+def _reconfirm(disclosure: Disclosure, parsed: parsing.ParsedDisclosure) -> None:
+    """Which stored figures a holding check confirms now (after a correction). A figure
+    the document states twice with the same amount stays confirmed while it keeps the
+    parser's value."""
+    from ..parsing.confirm import confirmed_paths
+
+    confirmed = confirmed_paths(parsed)
+    for figure in disclosure.figures.all():
+        value = f"{figure.group}.{figure.key}" in confirmed or (
+            figure.origin == Origin.PARSER and bool((figure.source or {}).get("corroborated"))
+        )
+        if figure.value is not None and figure.confirmed != value:
+            figure.confirmed = value
+            figure.save(update_fields=["confirmed"])
+    counters: dict[tuple[str, str], int] = {}
+    for row in disclosure.line_items.order_by("classification", "scope", "position"):
+        index = counters.get((row.classification, row.scope), 0)
+        counters[(row.classification, row.scope)] = index + 1
+        value = f"{row.classification}.{row.scope}[{index}]" in confirmed
+        if row.confirmed != value:
+            row.confirmed = value
+            row.save(update_fields=["confirmed"])

@@ -192,6 +192,7 @@ def store_payload(disclosure: Disclosure, payload: dict[str, Any]) -> None:
                         page=src.get("page"),
                         source_text=src.get("text", ""),
                         source=src,
+                        confirmed=src.get("confirmed"),
                     )
                 )
         Figure.objects.bulk_create(figures)
@@ -215,6 +216,7 @@ def store_payload(disclosure: Disclosure, payload: dict[str, Any]) -> None:
                             project=to_decimal(item.get("project")),
                             page=src.get("page"),
                             source_text=src.get("text", ""),
+                            confirmed=src.get("confirmed"),
                         )
                     )
         LineItem.objects.bulk_create(items, batch_size=1000)

@@ -11,7 +11,7 @@ from decimal import Decimal
 from urllib.parse import parse_qsl
 
 import pytest
-from django.db.models import F
+from django.db.models import Case, F, When
 from django_tables2 import A
 
 from comparisons.tables import (
@@ -25,7 +25,7 @@ from comparisons.tables import (
     SpenderTable,
 )
 from disclosures.choices import Publication
-from disclosures.models import Disclosure, LineItem
+from disclosures.models import Disclosure, Figure, LineItem
 
 from ..factories import make_department, make_disclosure, make_region
 
@@ -97,6 +97,9 @@ def world():
         basic=F("total") * Decimal("0.6"),
         project=F("total") * Decimal("0.4"),
     )
+    # Confirmed by a check or not: both states in every table.
+    LineItem.objects.update(confirmed=Case(When(position=0, then=True), default=False))
+    Figure.objects.update(confirmed=Case(When(key="grand_total", then=True), default=False))
     final = Disclosure.objects.get(department=departments[0], kind="final")
     return {"province": province, "department": departments[0], "final": final}
 

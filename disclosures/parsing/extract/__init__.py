@@ -13,6 +13,7 @@ from collections import Counter
 from decimal import Decimal
 
 from ..checks import check_items, check_totals
+from ..confirm import mark_confirmed
 from ..normalize import detect_unit
 from ..types import Check, Document, LineItem, Paragraph, ParsedDisclosure, Source
 from .candidates import Pool
@@ -194,7 +195,7 @@ def extract(document: Document, *, data: bytes, filename: str) -> ParsedDisclosu
         checks.extend(check_items(items, path, with_columns=cols))
     checks.extend(check_totals(totals, three_public, functional, economic))
 
-    return ParsedDisclosure(
+    parsed = ParsedDisclosure(
         source_filename=filename,
         sha256=hashlib.sha256(data).hexdigest(),
         format=document.format,
@@ -212,3 +213,6 @@ def extract(document: Document, *, data: bytes, filename: str) -> ParsedDisclosu
         pages=document.pages,
         parser_version=PARSER_VERSION,
     )
+    # Mark in provenance which figures a holding check (or a second, agreeing statement
+    # elsewhere in the document) confirms; the rest are shown as unconfirmed.
+    return mark_confirmed(parsed, pool.corroborated())

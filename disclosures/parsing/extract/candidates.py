@@ -71,6 +71,26 @@ class Pool:
     def keys(self) -> list[str]:
         return list(self._by_key)
 
+    def corroborated(self) -> set[str]:
+        """Keys whose chosen value is stated again, independently (another table cell or
+        a sentence elsewhere), with the same amount: the two statements confirm it."""
+        out: set[str] = set()
+        for key, cands in self._by_key.items():
+            best = self.best(key)
+            if best is None or key.startswith("_"):
+                continue
+            where = (best.source.page, best.source.block, best.source.row, best.source.text)
+            for other in cands:
+                elsewhere = (other.source.page, other.source.block, other.source.row)
+                if (
+                    other is not best
+                    and abs(other.value - best.value) <= _TOLERANCE
+                    and (*elsewhere, other.source.text) != where
+                ):
+                    out.add(key)
+                    break
+        return out
+
     def resolve(self) -> tuple[dict[str, Decimal], dict[str, Source]]:
         """Choose one value per key; record disagreements as checks."""
         values: dict[str, Decimal] = {}
