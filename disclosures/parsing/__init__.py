@@ -51,11 +51,15 @@ def read_document(data: bytes, filename: str = "") -> Document:
 def parse(data: bytes, filename: str = "", *, progress: Progress | None = None) -> ParsedDisclosure:
     """Parse one disclosure file. ``progress`` receives 0–100 as work advances."""
     from .extract import extract
+    from .readers import read_checked
 
-    document = read_document(data, filename)
+    # Checks about the reading itself: script converted, flattened table rows.
+    document, reading_checks = read_checked(data, filename)
     if progress:
         progress(50)
     result = extract(document, data=data, filename=filename)
+    if reading_checks:
+        result = dataclasses.replace(result, checks=(*reading_checks, *result.checks))
     _reject_non_disclosures(result, document)
     result = _flag_unknown_codes(result)
     if not _stated_figures(result):

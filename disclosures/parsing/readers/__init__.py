@@ -13,9 +13,9 @@ import re
 import zipfile
 
 from ..errors import ParseError
-from ..types import Document
+from ..types import Check, Document
 
-__all__ = ["detect_format", "read_document"]
+__all__ = ["detect_format", "read_checked", "read_document"]
 
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 
@@ -144,8 +144,32 @@ def _looks_like_text(text: str) -> bool:
 
 
 def read_document(data: bytes, filename: str = "") -> Document:
-    """Read any supported file into a :class:`Document` (format from the content)."""
+    """Read any supported file into a :class:`Document` (format from the content), in
+    simplified script (see :func:`read_checked`)."""
+    return read_checked(data, filename)[0]
+
+
+def read_checked(data: bytes, filename: str = "") -> tuple[Document, tuple[Check, ...]]:
+    """The document as :func:`read_document` gives it, and checks about the reading:
+    a traditional-script copy is converted to simplified and reading annotations are
+    removed (:mod:`..script`); tables a web page flattened to "a | b | c" lines are
+    rebuilt (:mod:`.text`)."""
+    from ..script import simplify_document, simplify_text
+    from .text import decode_text, rebuild_flattened_tables
+
     fmt = detect_format(data, filename)
+    text_checks: tuple[Check, ...] = ()
+    if fmt == "text":
+        # Converted before it is cut into paragraphs, so they break as a simplified copy's.
+        text, text_checks = simplify_text(decode_text(data))
+        if text_checks:
+            data = text.encode("utf-8")
+    document, script_checks = simplify_document(_read_format(fmt, data, filename))
+    document, table_checks = rebuild_flattened_tables(document)
+    return document, text_checks + script_checks + table_checks
+
+
+def _read_format(fmt: str, data: bytes, filename: str) -> Document:
     if fmt == "pdf":
         from .pdf import read_pdf
 

@@ -10,7 +10,8 @@ instead would double-count amounts (a merged 合计 cell read twice); leaving th
 out would shift every later column left of its header. With empty positions every
 row has one entry per grid column, as in the PDF, DOCX and XLSX readers.
 
-A table nested inside a cell contributes its text to that cell.
+A table nested inside a cell contributes its text to that cell. Ruby annotations
+(``<rt>``/``<rp>``: the reading printed above a character) are not text and are skipped.
 """
 
 from __future__ import annotations
@@ -71,6 +72,9 @@ _SKIP_TAGS = {
     "select",
     "button",
     "textarea",
+    # Ruby annotations: the reading (pinyin, 注音) printed above a character, not text.
+    "rt",
+    "rp",
 }
 _SPACE_RE = re.compile(r"[ \t\r\n\f\u00a0\u200b]+")
 _CHARSET_RE = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([-\w]+)""", re.IGNORECASE)
