@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import subprocess
@@ -98,3 +99,15 @@ def test_load_reference_loads_the_gazetteer_and_dictionary_and_can_run_twice():
     call_command("load_reference")
     assert Region.objects.count() == len(divisions)
     assert ClassificationCode.objects.count() == n_codes
+
+
+def test_score_corpus_reports_the_samples_and_fails_under_the_threshold(tmp_path):
+    from django.core.management.base import CommandError
+
+    out = io.StringIO()
+    call_command("score_corpus", str(SAMPLES), stdout=out)
+    assert "17 files, 1572 expected values: 1565 correct" in out.getvalue()
+    (tmp_path / "a.txt").write_text((SAMPLES / "003_80d4eeabc6cbe8f7.txt").read_text("utf-8"))
+    (tmp_path / "a.json").write_text(json.dumps({"totals": {"income_total": 1.0}}))
+    with pytest.raises(CommandError):
+        call_command("score_corpus", str(tmp_path), stdout=io.StringIO())
