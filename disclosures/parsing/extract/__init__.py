@@ -13,12 +13,13 @@ from collections import Counter
 from decimal import Decimal
 
 from ..checks import check_items, check_totals
+from ..classification import edition
 from ..confirm import mark_confirmed
 from ..normalize import detect_unit
 from ..types import Check, Document, LineItem, Paragraph, ParsedDisclosure, Source
 from .candidates import Pool
 from .functional import ItemsResult, economic_items, functional_items, prose_functional_items
-from .metadata import read_metadata
+from .metadata import Metadata, read_metadata
 from .tables import LogicalTable, build_sections, build_tables
 from .three_public import (
     asset_table_vehicles,
@@ -93,9 +94,15 @@ def extract(document: Document, *, data: bytes, filename: str) -> ParsedDisclosu
     ``data`` is the original file (for its sha256), ``filename`` only names it.
     Values not stated are None; disagreements and doubts become checks.
     """
+    meta = read_metadata(document)
+    # Names without codes are looked up in the classification editions of the document's year.
+    with edition(meta.fiscal_year):
+        return _extract(document, meta, data=data, filename=filename)
+
+
+def _extract(document: Document, meta: Metadata, *, data: bytes, filename: str) -> ParsedDisclosure:
     from .. import PARSER_VERSION
 
-    meta = read_metadata(document)
     checks: list[Check] = list(meta.checks)
     provenance: dict[str, Source] = dict(meta.sources)
 
