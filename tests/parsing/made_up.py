@@ -396,11 +396,15 @@ class _Layout:
                 self.y += pitch
             i += min(fit, rest)
 
-    def paragraph(self, text: str) -> None:
-        indent = 2 * _BODY
-        self.lines(
-            _wrap(text, self.content_width, _BODY, indent), _BODY, _MARGIN_X, indent, 1.5 * _BODY
-        )
+    def paragraph(self, parts: list[str]) -> None:
+        """A paragraph, first line indented; each part after the first goes on at the
+        top of a new page (where the original's page ended), not indented."""
+        for k, part in enumerate(parts):
+            indent = 2 * _BODY if k == 0 else 0.0
+            if k:
+                self.new_page()
+            lines = _wrap(part, self.content_width, _BODY, indent)
+            self.lines(lines, _BODY, _MARGIN_X, indent, 1.5 * _BODY)
         self.y += 4.0
 
     def heading(self, text: str, title: bool) -> None:
@@ -620,29 +624,51 @@ def _unmark(piece: object) -> object:
 
 # The text reader's rule for a dump line broken where the original's page ended
 # ("…当年拨" / "款 1454.32 万元"): a line of 20 characters or more that does not end a
-# sentence goes on in the next line unless that starts a new item.
+# sentence goes on in the next line unless that starts a new item ("1." does, an amount
+# "456.78万元" does not).
 _SENTENCE_END = '。；;：:！？!?）)」』”"】]>'
 _NEW_ITEM = re.compile(
-    r"^(?:[一二三四五六七八九十]+[、.．]|[（(][一二三四五六七八九十\d]+[）)]|\d+[、.．)]|"
+    r"^(?:[一二三四五六七八九十]+[、.．]|[（(][一二三四五六七八九十\d]+[）)]|\d+[、.．)](?!\d)|"
     r"第[一二三四五六七八九十]+|附件|附表|表[一二三四五六七八九十\d]|单位[:：]|注[:：])"
+)
+
+
+# A line of the dump that is the original's page number: its page ended there.
+_PAGE_NUMBER = re.compile(
+    r"^(?:第\s*\d{1,4}\s*页(?:\s*共\s*\d{1,4}\s*页)?|[-—–]\s*\d{1,4}\s*[-—–]|\d{1,3})$"
 )
 
 
 def _document(text: str) -> list[tuple[str, object]]:
     """The pieces of the document a dump stands for: tables rebuilt from their dump
-    forms, markup dropped, a paragraph broken by the original's page break made whole
-    again (the PDF breaks it where its own page ends)."""
+    forms, markup dropped. The original's page number ("第4页", "- 4 -") is a page
+    break (the PDF prints its own numbers); a paragraph broken by a page break is one
+    paragraph again, as ("paragraph", [part, part]): it goes on over a new page there,
+    not indented. Other paragraphs are ("paragraph", [text]), broken where the PDF's
+    own pages end."""
     out: list[tuple[str, object]] = []
     open_paragraph = False
+    page_break = False
     for kind, piece in pieces(_cell_rows(text)):
         piece = _unmark(piece)
         if kind != "table" and not piece:
             continue
+        if kind == "paragraph" and _PAGE_NUMBER.match(str(piece).replace(" ", "")):
+            page_break = True
+            continue
         if kind == "paragraph" and open_paragraph and not _NEW_ITEM.match(str(piece)):
-            out[-1] = ("paragraph", str(out[-1][1]) + str(piece))
+            parts = list(out[-1][1])
+            if page_break:
+                parts.append(str(piece))
+            else:
+                parts[-1] += str(piece)
+            out[-1] = ("paragraph", parts)
         else:
-            out.append((kind, piece))
-        last = str(out[-1][1])
+            if page_break:
+                out.append(("page", None))
+            out.append((kind, [piece] if kind == "paragraph" else piece))
+        page_break = False
+        last = str(out[-1][1][-1]) if out[-1][0] == "paragraph" else ""
         open_paragraph = (
             out[-1][0] == "paragraph"
             and not (_NEW_ITEM.match(last) and len(last) <= 40)
@@ -660,31 +686,39 @@ def _layout(text: str) -> list[_Page]:
         if kind == "table":
             layout.table(piece)
             continue
-        assert isinstance(piece, str)
+        if kind == "page":
+            if not layout.empty:
+                layout.new_page()
+            continue
+        parts = piece if isinstance(piece, list) else [piece]
         # Keep a table's title and captions with the start of the table (Word's
         # "keep with next"): short text pieces right before a table move with it.
         need = 0.0
         for k in range(i, min(i + 4, len(items))):
             k_kind, k_piece = items[k]
+            if k_kind == "page":
+                need = 0.0
+                break
             if k_kind == "table":
                 table = _Table(k_piece, A4[0] - 2 * _MARGIN_X)
                 if table.landscape and layout.page.width < layout.page.height:
                     layout.new_page(landscape=True)  # the title goes with it
                 need += table.start_height()
                 break
-            if len(str(k_piece)) > 40:
+            text = "".join(k_piece) if k_kind == "paragraph" else str(k_piece)
+            if len(text) > 40:
                 need = 0.0
                 break
-            need += layout.text_height(k_kind, str(k_piece))
+            need += layout.text_height(k_kind, text)
         else:
             need = 0.0
         if need and need > layout.room and not layout.empty:
             layout.new_page()
         if kind == "heading":
-            layout.heading(piece, title=first_heading)
+            layout.heading(str(parts[0]), title=first_heading)
             first_heading = False
         else:
-            layout.paragraph(piece)
+            layout.paragraph(parts)
     if len(layout.pages) > 1 and not layout.page.texts and not layout.page.rules:
         layout.pages.pop()
     m = _metrics()

@@ -99,6 +99,15 @@ def test_a_total_cut_by_a_page_break_in_prose_reads_like_the_text() -> None:
     assert pdf["totals"]["income_total"] == 1400.2
 
 
+def test_a_sentence_ending_at_the_margin_does_not_swallow_the_numbered_heading_after_it() -> None:
+    # One line ending in a full stop, the widest on its page: the reader takes it as
+    # running to the right margin, like a line a paragraph goes on after.
+    sentence = "本部门收支预算按照预算法和本级财政部门的规定编制完成并向社会公开相关情况说明" + "。"
+    doc = read_pdf(as_pdf(f"# 某某局2024年部门预算\n\n{sentence}\n\n## 二、支出预算情况\n\n正文。"))
+    texts = [b.text for b in doc.blocks if isinstance(b, Paragraph)]
+    assert texts[1:4] == [sentence, "二、支出预算情况", "正文。"]
+
+
 def test_a_table_too_wide_for_portrait_goes_on_a_landscape_page_with_its_title() -> None:
     import pypdfium2 as pdfium
 

@@ -52,6 +52,11 @@ _SNAP = 2.0  # rules closer than this are the same rule (double lines, stroke wi
 _JOIN = 3.0  # collinear rule pieces with a gap up to this are one rule (dashes)
 _MIN_RULE = 4.0  # shorter path pieces are glyph decoration, not table rules
 
+# How a numbered heading starts: 第二部分, 二、, （三）, 1. (not 1.5 or 2020).
+_NUMBERED = re.compile(
+    r"^(?:第[一二三四五六七八九十]+部分|[一二三四五六七八九十]+[、.．]|"
+    r"[（(][一二三四五六七八九十\d]+[）)]|\d{1,2}[、.．](?!\d))"
+)
 _AMOUNT_RE = re.compile(r"^[-−+]?[\d,，]+(\.\d+)?%?$|^[-−]$")
 
 # (a, b, c, d, e, f): X = a*x + b*y + c, Y = d*x + e*y + f (see _page_transform).
@@ -884,7 +889,10 @@ def _emit(items: list[_Item], page_no: int, blocks: list[Block]) -> None:
             # Line pitch from baselines: box heights differ between the CJK and
             # the Latin/digit fonts of one paragraph, baselines do not.
             close = ln.chars[0].base - prev.chars[-1].base < 2.2 * min(ln.size, prev.size)
-            if not (wrapped and flush_left and close):
+            # A sentence that happens to end at the right margin, then a numbered
+            # heading ("二、支出预算情况") flush left: the heading starts a new block.
+            heading = ended and _NUMBERED.match(_chars_text(ln.chars[:8])) is not None
+            if not (wrapped and flush_left and close) or heading:
                 flush()
         para.append(ln)
     flush()
