@@ -194,3 +194,135 @@ def test_a_traditional_web_page_with_ruby_readings():
     assert d["department"] == "台州市临海市卫生健康局"
     assert (d["fiscal_year"], d["kind"]) == (2023, "budget")
     assert "traditional_script_converted" in rules(d)
+
+
+# ------------------------------------------------------------------ 8. web pages as text
+
+
+def html2text_form(text: str) -> str:
+    """The same page as html2text prints it: no outer pipes, "---|---" separators."""
+    out = []
+    for line in text.splitlines():
+        stripped = line.strip()
+        if stripped.startswith("|") and stripped.endswith("|"):
+            cells = [c.strip() for c in stripped[1:-1].split("|")]
+            if all(set(c) <= {"-"} and c for c in cells):
+                line = "|".join("---" for _ in cells)
+            else:
+                line = " | ".join(cells)
+        out.append(line)
+    return "\n".join(out) + "\n"
+
+
+def test_a_web_page_flattened_to_pipe_rows():
+    """收支总表 and 部门支出总表 as "| a | b |" rows, empty cells kept."""
+    d = parsed("web_summary_pipes.txt")
+    assert d["department"] == "温州市永嘉县教育局"
+    assert d["region"] == {"province": "浙江省", "city": "温州市", "county": "永嘉县"}
+    assert (d["fiscal_year"], d["kind"]) == (2024, "budget")
+    assert stated(d["totals"]) == {
+        "income_total": 2250.0,
+        "carryover_income": 200.0,
+        "grand_total": 2450.0,
+        "expenditure_total": 2450.0,
+        "carryforward": 0.0,
+        "general_public_budget_income": 2100.0,
+        "government_fund_income": 150.0,
+        "basic_expenditure": 1800.0,
+        "project_expenditure": 650.0,
+    }
+    assert stated(d["three_public"]) == {
+        "total": 6.5,
+        "overseas": 0.0,
+        "vehicle_purchase": 0.0,
+        "vehicle_operation": 4.0,
+        "reception": 2.5,
+    }
+    assert items(d, "functional", "department") == [
+        ("205", "教育支出", 2150.0, 1500.0, 650.0),
+        ("20502", "普通教育", 2150.0, 1500.0, 650.0),
+        ("2050202", "小学教育", 1400.0, 1000.0, 400.0),
+        ("2050203", "初中教育", 750.0, 500.0, 250.0),
+        ("208", "社会保障和就业支出", 300.0, 300.0, None),
+        ("20805", "行政事业单位养老支出", 300.0, 300.0, None),
+        ("2080505", "机关事业单位基本养老保险缴费支出", 300.0, 300.0, None),
+    ]
+    assert not [r for r in rules(d) if r.startswith("flattened")]
+
+
+@pytest.mark.parametrize("name", ["web_summary_pipes.txt", "web_summary_interleaved.txt"])
+def test_html2text_rows_without_outer_pipes_read_the_same(name):
+    text = html2text_form((DATA / name).read_text("utf-8"))
+    assert "\n| " not in text and "---|---" in text
+    plain = parse(text.encode(), name).to_dict()
+    d = parsed(name)
+    for key in ("department", "region", "fiscal_year", "kind", "totals", "functional"):
+        assert plain[key] == d[key], key
+    assert rules(plain) == rules(d)
+
+
+def test_a_summary_table_printed_in_odd_orders_is_read_where_unambiguous():
+    """xls-to-text output: empty cells dropped, or a row's text cells first and its numbers
+    after. One reading possible: read. Two readings ("label | label | number"): the amount
+    is left out, with a check quoting the row."""
+    d = parsed("web_summary_interleaved.txt")
+    assert d["department"] == "平阳县农业农村局"
+    assert (d["fiscal_year"], d["kind"]) == (2023, "budget")
+    assert stated(d["totals"]) == {
+        "income_total": 1020.0,
+        "carryover_income": 40.0,
+        "grand_total": 1060.0,
+        "expenditure_total": 1060.0,
+        "carryforward": 0.0,
+        "general_public_budget_income": 900.0,
+        "government_fund_income": 100.0,
+    }
+    # 三、国有资本经营预算拨款收入 | 三、住房保障支出 | 30.00: whose 30.00 is unknown.
+    assert d["totals"]["state_capital_income"] is None
+    ambiguous = [c for c in d["checks"] if c["rule"] == "flattened_row_ambiguous"]
+    assert len(ambiguous) == 1
+    assert "三、国有资本经营预算拨款收入 | 三、住房保障支出 | 30.00" in ambiguous[0]["message"]
+    assert ambiguous[0]["severity"] == "warning"
+    realigned = [c for c in d["checks"] if c["rule"] == "flattened_rows_realigned"]
+    assert len(realigned) == 1 and "3 行" in realigned[0]["message"]
+
+    document, _ = read_checked((DATA / "web_summary_interleaved.txt").read_bytes())
+    (table,) = [b for b in document.blocks if hasattr(b, "rows")]
+    assert table.rows[1:] == (
+        ("一、一般公共预算拨款收入", "900.00", "一、农林水支出", "950.00"),
+        ("二、政府性基金预算拨款收入", "100.00", "二、社会保障和就业支出", "80.00"),
+        ("三、国有资本经营预算拨款收入", "", "三、住房保障支出", ""),
+        ("四、事业收入", "20.00", "四、卫生健康支出"),  # as printed: it fits
+        ("本年收入合计", "1,020.00", "本年支出合计", "1,060.00"),
+        ("上年结转", "40.00"),
+        ("", "", "结转下年", "0.00"),
+        ("收入总计", "1,060.00", "支出总计", "1,060.00"),
+    )
+
+
+def test_flattened_rows_that_say_the_opposite_sides_are_not_trusted():
+    """ "教育支出 | 50.00 | 一、一般公共预算拨款收入 | 20.00" under 收入 | 支出: the words
+    contradict the positions, so no amount of that row is read."""
+    text = (
+        "某县教育局2023年部门预算\n部门收支总表\n单位：万元\n"
+        "收入项目 | 金额 | 支出项目 | 金额\n"
+        "教育支出 | 50.00 | 一、一般公共预算拨款收入 | 20.00\n"
+        "本年收入合计 | 50.00 | 本年支出合计 | 50.00\n"
+    )
+    document, checks = read_checked(text.encode())
+    (table,) = [b for b in document.blocks if hasattr(b, "rows")]
+    assert table.rows[1] == ("一、一般公共预算拨款收入", "", "教育支出", "")
+    assert [c.rule for c in checks] == ["flattened_row_ambiguous"]
+    # The same contradiction with the text cells first.
+    text = text.replace("50.00 | 一、一般公共预算拨款收入", "一、一般公共预算拨款收入 | 50.00")
+    assert "教育支出 | 一、一般公共预算拨款收入 | 50.00 | 20.00" in text
+    document, checks = read_checked(text.encode())
+    (table,) = [b for b in document.blocks if hasattr(b, "rows")]
+    assert table.rows[1] == ("一、一般公共预算拨款收入", "", "教育支出", "")
+    assert [c.rule for c in checks] == ["flattened_row_ambiguous"]
+
+
+def test_a_line_with_a_stray_pipe_stays_a_paragraph():
+    text = "某县教育局2023年部门预算\n预算公开网址：www.example.gov.cn | 联系电话：12345\n正文。\n"
+    document, checks = read_checked(text.encode())
+    assert not [b for b in document.blocks if hasattr(b, "rows")] and checks == ()
