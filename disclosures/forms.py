@@ -105,6 +105,7 @@ class CorrectionForm(forms.Form):
     basic = forms.CharField(required=False, max_length=40)
     project = forms.CharField(required=False, max_length=40)
     reason = forms.CharField(label=_("理由"), max_length=500)
+    seen = forms.IntegerField(required=False, min_value=0)
 
     ITEM_PARTS = ("code", "name", "total", "basic", "project")
 

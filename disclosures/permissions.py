@@ -91,3 +91,25 @@ def can(user, action: Action, disclosure: Disclosure | None = None) -> bool:
     if disclosure is None:
         return bool(roles(user))
     return disclosures_for(user, action).filter(pk=disclosure.pk).exists()
+
+
+def scope_covers(user, *, department=None, region=None, role: str = Role.REVIEWER) -> bool:
+    """Whether ``user``'s ``role`` scope covers ``department`` (listed, or in a region of
+    the scope) or ``region`` (it or a region above it is in the scope). Admins: always.
+
+    The target of a correction must pass this too: a reviewer of department A may not
+    move A's disclosure to department B, nor into a region outside their scope."""
+    if is_admin(user):
+        return True
+    if not user.is_authenticated:
+        return False
+    scopes = StaffScope.objects.filter(user=user, role=role)
+    department_ids = set(scopes.values_list("departments", flat=True)) - {None}
+    region_ids = set(scopes.values_list("regions", flat=True)) - {None}
+    if department is not None:
+        if department.pk in department_ids:
+            return True
+        region = department.region
+    if region is None:
+        return False
+    return bool({r.pk for r in region.ancestors_and_self()} & region_ids)

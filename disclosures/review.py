@@ -81,6 +81,9 @@ def review_context(disclosure: Disclosure, user) -> dict[str, Any]:
         + disclosure.line_items.filter(confirmed=False).count(),
         "scopes": _item_scopes(disclosure, flagged),
         "corrections": disclosure.corrections.select_related("user"),
+        # The newest correction when the page was drawn: a correction posted from it is
+        # refused if someone changed the same field since (no silent last-write-wins).
+        "seen": disclosure.corrections.order_by("-pk").values_list("pk", flat=True).first() or 0,
         "pending": services.pending_changes(disclosure),
         "completeness": {"checks": rows, "score": score},
         "can_correct": can(user, Action.CORRECT, disclosure),

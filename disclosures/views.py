@@ -23,7 +23,7 @@ from .filtersets import DisclosureFilterSet
 from .forms import CorrectionForm, DepartmentCreateForm, DisclosureUploadForm
 from .models import Department, Disclosure, Region
 from .pages import render_page_png
-from .permissions import Action, can, disclosures_for, is_staff_member
+from .permissions import Action, can, disclosures_for, is_admin, is_staff_member, scope_covers
 from .review import review_context
 from .tables import DisclosureTable
 
@@ -180,17 +180,23 @@ def disclosure_correct(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect(reverse("disclosures:disclosure_detail", args=[pk]) + "#corrections")
     data = form.cleaned_data
     try:
-        services.correct(
+        correction = services.correct(
             disclosure,
             data["target"],
             data["new_value"],
             reason=data["reason"],
             user=request.user,
             action=data["action"],
+            seen=data.get("seen"),
         )
     except services.CorrectionRejected as exc:
         messages.error(request, str(exc))
     else:
+        if getattr(correction, "unpublished", False):
+            messages.warning(
+                request,
+                _("这份文件已撤回发布（它替换的旧文件重新公开）；核对后请重新发布。"),
+            )
         messages.success(request, _("已更正，校验已重新运行。"))
     return redirect(reverse("disclosures:disclosure_detail", args=[pk]) + "#corrections")
 
@@ -205,6 +211,13 @@ def department_create(request: HttpRequest, pk: int) -> HttpResponse:
         for errors in form.errors.values():
             for error in errors:
                 messages.error(request, str(error))
+        return redirect(disclosure)
+    region = form.cleaned_data.get("region_name")
+    if region is None and not is_admin(request.user):
+        messages.error(request, _("新建部门须指定地区（你的工作范围内）。"))
+        return redirect(disclosure)
+    if region is not None and not scope_covers(request.user, region=region):
+        messages.error(request, _("这个地区不在你的工作范围内，不能在这里新建部门。"))
         return redirect(disclosure)
     department = form.save()
     try:

@@ -15,6 +15,7 @@ below are the package's public surface.
 from .cache import bump_generation, data_generation
 from .completeness import CompletenessRow, completeness
 from .corrections import (
+    CorrectionConflict,
     CorrectionRejected,
     FieldKey,
     amount_text,
@@ -57,6 +58,7 @@ from .publishing import (
 
 __all__ = [
     "CompletenessRow",
+    "CorrectionConflict",
     "CorrectionRejected",
     "FieldKey",
     "IngestResult",

@@ -15,7 +15,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from .. import parsing
-from ..choices import Classification, CorrectionAction, FigureGroup, Origin, Scope
+from ..choices import Classification, CorrectionAction, FigureGroup, Origin, Publication, Scope
 from ..models import (
     Correction,
     Department,
@@ -206,6 +206,45 @@ def _parse_amount(value: Any) -> str:
     return _decimal_text(number)
 
 
+class CorrectionConflict(CorrectionRejected):
+    """Someone else changed the same field after the reviewer opened the page."""
+
+
+def _guard_meta(disclosure: Disclosure, key: FieldKey, value: Any, user) -> bool:
+    """The rules for moving a disclosure (department, region, year, kind).
+
+    The target must be in the actor's scope; a department's own region is changed only
+    by an admin (once it has one); a published disclosure is taken off the public pages
+    first (what it replaced comes back), so two published disclosures of one department,
+    year and kind can never exist. Returns True when it unpublished."""
+    from ..permissions import is_admin, scope_covers
+
+    if key.name == "department":
+        target = Department.objects.select_related("region").get(pk=value)
+        if not scope_covers(user, department=target):
+            raise CorrectionRejected(
+                _("“%(name)s”不在你的工作范围内，不能把文件归到这个部门。") % {"name": target.name}
+            )
+    if key.name == "region":
+        department = disclosure.department
+        if department is None:
+            raise CorrectionRejected(_("请先指定部门，再指定地区。"))
+        if department.region_id and not is_admin(user):
+            raise CorrectionRejected(
+                _("部门“%(name)s”已有所属地区；部门的地区只能由管理员在后台修改。")
+                % {"name": department.name}
+            )
+        region = Region.objects.get(pk=value)
+        if not scope_covers(user, region=region):
+            raise CorrectionRejected(_("这个地区不在你的工作范围内。"))
+    if disclosure.publication == Publication.PUBLISHED:
+        from .publishing import unpublish
+
+        unpublish(disclosure)
+        return True
+    return False
+
+
 def correct(
     disclosure: Disclosure,
     field: str,
@@ -214,8 +253,14 @@ def correct(
     reason: str,
     user,
     action: str = CorrectionAction.SET,
+    seen: int | None = None,
 ) -> Correction:
-    """Record a person's correction and apply it; the checks run again at once."""
+    """Record a person's correction and apply it; the checks run again at once.
+
+    ``seen`` is the newest correction id of the disclosure when the reviewer opened the
+    page: if someone corrected the same field since, nothing is overwritten and a
+    :class:`CorrectionConflict` says who changed it to what. Corrections of one
+    disclosure are serialised (a row lock), so its stored checks are always one run's."""
     if not (reason or "").strip():
         raise CorrectionRejected(_("请填写更正理由。"))
     key = FieldKey.parse(field)
@@ -230,7 +275,29 @@ def correct(
             field = f"{key.group}.{key.name}.{key.item}"
             if _find_item(disclosure, key) is not None:
                 raise CorrectionRejected(_("这个科目已经存在，请直接修改。"))
+    original = disclosure
     with transaction.atomic():
+        disclosure = (
+            Disclosure.objects.select_for_update(of=("self",))
+            .select_related("department", "department__region")
+            .get(pk=disclosure.pk)
+        )
+        if seen is not None:
+            newer = (
+                disclosure.corrections.filter(field=field, pk__gt=seen)
+                .select_related("user")
+                .order_by("-pk")
+                .first()
+            )
+            if newer is not None:
+                raise CorrectionConflict(
+                    _(
+                        "%(who)s 在你打开页面之后已把这个数改为 %(value)s，没有覆盖。"
+                        "请刷新页面，看过最新的值再更正。"
+                    )
+                    % {"who": newer.user or _("另一位审核人员"), "value": newer.new_value}
+                )
+        unpublished = key.kind == "meta" and _guard_meta(disclosure, key, cleaned, user)
         correction = Correction.objects.create(
             disclosure=disclosure,
             field=field,
@@ -244,6 +311,8 @@ def correct(
         _apply_one(disclosure, correction)
         rerun_checks(disclosure)
         transaction.on_commit(bump_generation)
+    original.refresh_from_db()
+    correction.unpublished = unpublished  # type: ignore[attr-defined]  # for the view's message
     return correction
 
 
