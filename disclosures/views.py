@@ -111,6 +111,12 @@ def disclosure_upload(request: HtmxHttpRequest) -> HttpResponse:
             results.append({"name": upload.name, "ok": False, "error": str(exc)})
             outcomes.append({"name": upload.name, "error": str(exc)})
             continue
+        if not outcome.created and not can(request.user, Action.VIEW, outcome.disclosure):
+            # Someone outside this user's scope uploaded it: say only that it exists,
+            # not whose it is, its year or where it stands.
+            results.append({"name": upload.name, "ok": True, "duplicate": True})
+            outcomes.append({"name": upload.name, "duplicate": True, "hidden": True})
+            continue
         row = services.status_payload(outcome.disclosure)
         row.update(name=upload.name, ok=True, duplicate=not outcome.created)
         results.append(row)

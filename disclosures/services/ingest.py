@@ -8,7 +8,7 @@ from typing import IO, Any
 
 from django.conf import settings
 from django.core.files.base import ContentFile
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from .. import parsing
@@ -55,17 +55,29 @@ def ingest_upload(fileobj: IO[bytes], original_name: str, *, user=None) -> Inges
         message = render_message(exc.code, exc.params, _)
         raise UploadRejected(f"{original_name}: {message}") from exc
 
-    with transaction.atomic():
-        disclosure = Disclosure(
-            original_name=original_name[:255],
-            format=fmt,
-            sha256=digest,
-            size=len(data),
-            uploaded_by=user if user is not None and user.is_authenticated else None,
-        )
-        disclosure.file.save(f"{digest[:16]}.{_extension(fmt)}", ContentFile(data), save=False)
-        disclosure.save()
-        enqueue_parse(disclosure)
+    disclosure = Disclosure(
+        original_name=original_name[:255],
+        format=fmt,
+        sha256=digest,
+        size=len(data),
+        uploaded_by=user if user is not None and user.is_authenticated else None,
+    )
+    try:
+        with transaction.atomic():
+            disclosure.file.save(
+                f"{digest[:16]}.{_extension(fmt)}", ContentFile(data), save=False
+            )
+            disclosure.save()
+            enqueue_parse(disclosure)
+    except IntegrityError:
+        # The same bytes arrived at the same moment from another request, which won the
+        # unique sha256: this one is a duplicate, and its copy of the file goes away.
+        if disclosure.file.name:
+            disclosure.file.storage.delete(disclosure.file.name)
+        existing = Disclosure.objects.filter(sha256=digest).first()
+        if existing is None:
+            raise
+        return IngestResult(existing, created=False)
     return IngestResult(disclosure, created=True)
 
 

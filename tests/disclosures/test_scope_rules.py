@@ -4,6 +4,7 @@ Each test reproduces a hole found by probing (issue 11, severe 1 and medium 7–
 
 from __future__ import annotations
 
+import io
 import threading
 import time
 
@@ -181,3 +182,69 @@ def test_concurrent_corrections_leave_the_checks_of_one_run(django_user_model, m
     clean = sorted(ParseCheck.objects.filter(disclosure=d).values_list("rule", "path"))
     assert stored == clean and len(stored) == len(set(stored))
     assert d.corrections.count() == 6
+
+
+@pytest.mark.django_db(transaction=True)
+def test_simultaneous_identical_uploads_all_get_already_uploaded_and_leave_no_orphan_file(
+    sample_bytes, settings, monkeypatch
+):
+    from pathlib import Path
+
+    from disclosures.services import ingest
+
+    data = sample_bytes("003_80d4eeabc6cbe8f7")
+    monkeypatch.setattr(ingest, "enqueue_parse", lambda d: None)  # the race is in the insert
+    # Everyone passes the "already there?" look-up before anyone inserts.
+    real_detect = ingest.parsing.detect_format
+    barrier = threading.Barrier(6)
+
+    def detect_then_wait(*args, **kwargs):
+        fmt = real_detect(*args, **kwargs)
+        barrier.wait(timeout=20)
+        return fmt
+
+    monkeypatch.setattr(ingest.parsing, "detect_format", detect_then_wait)
+    outcomes, errors = [], []
+
+    def upload() -> None:
+        try:
+            outcomes.append(services.ingest_upload(io.BytesIO(data), "003.txt"))
+        except BaseException as exc:  # noqa: BLE001 - reported below
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=upload) for _ in range(6)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert not errors, errors
+    assert sorted(o.created for o in outcomes) == [False] * 5 + [True]
+    assert len({o.disclosure.pk for o in outcomes}) == 1 and Disclosure.objects.count() == 1
+    stored = [p for p in Path(settings.MEDIA_ROOT).rglob("*") if p.is_file()]
+    assert [p.name for p in stored] == [Path(Disclosure.objects.get().file.name).name]
+
+
+def test_a_duplicate_upload_does_not_reveal_an_out_of_scope_disclosure(world, client):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.urls import reverse
+
+    owner = make_disclosure(world["b"], fiscal_year=2023)  # 保定: outside 四川
+    uploader = world["prov"]
+    StaffScope.objects.create(user=uploader, role=Role.UPLOADER).regions.set([world["bazhong"]])
+    client.force_login(uploader)
+    body = owner.file.open("rb").read()
+    response = client.post(
+        reverse("disclosures:disclosure_upload"),
+        {"files": [SimpleUploadedFile("x.txt", body)]},
+        HTTP_ACCEPT="application/json",
+    )
+    assert response.json()["results"] == [{"name": "x.txt", "ok": True, "duplicate": True}]
+    page = client.post(
+        reverse("disclosures:disclosure_upload"),
+        {"files": [SimpleUploadedFile("x.txt", body)]},
+        HTTP_HX_REQUEST="true",
+    ).content.decode()
+    assert "之前已上传过" in page and "保定" not in page and "2023" not in page
+    assert f"/disclosures/{owner.pk}/" not in page
