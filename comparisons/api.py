@@ -24,6 +24,7 @@ from disclosures.labels import FIGURE_LABELS
 from disclosures.models import ClassificationCode, Department, Disclosure
 
 from . import queries
+from .exports import csv_cell
 from .filtersets import DepartmentFilterSet, LineItemFilterSet
 
 api = NinjaAPI(
@@ -359,7 +360,8 @@ def line_items_csv(
                 )
             }
             yield writer.writerow(
-                [
+                csv_cell(cell)
+                for cell in [
                     d.pk,
                     d.department.name if d.department else "",
                     chain.get("province", ""),

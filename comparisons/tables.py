@@ -18,6 +18,7 @@ from disclosures.choices import FigureGroup, Kind
 from disclosures.labels import figure_label
 from disclosures.models import Department, Disclosure, Figure, LineItem
 
+from .exports import csv_cell, xlsx_without_formulas
 from .templatetags.yujue import pct, source_title, wan
 
 TABLE_CLASS = "table"
@@ -86,11 +87,16 @@ class ConfirmedColumn(tables.Column):
 
 
 class BomTableExport(TableExport):
-    """TableExport whose CSV starts with a byte-order mark, so Excel reads it as UTF-8."""
+    """TableExport for people opening files in Excel: the CSV starts with a byte-order mark
+    (so Excel reads UTF-8), and no cell can become a formula (comparisons/exports.py)."""
 
     def export(self):
+        if self.format == self.CSV:
+            for i, row in enumerate(self.dataset):
+                self.dataset[i] = tuple(csv_cell(v) for v in row)
+            return "\ufeff" + super().export()
         out = super().export()
-        return "\ufeff" + out if self.format == self.CSV else out
+        return xlsx_without_formulas(out) if self.format == self.XLSX else out
 
 
 class LineItemTable(tables.Table):
