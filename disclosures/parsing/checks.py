@@ -11,6 +11,7 @@ Differences of at most 0.01 per summed item are rounding and give no check.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from decimal import Decimal
 
@@ -23,11 +24,35 @@ __all__ = [
     "VALIDATION_RULES",
     "check_items",
     "check_totals",
+    "is_outside_classification",
+    "top_level_rows",
     "validate",
     "within",
 ]
 
 TOLERANCE_PER_ITEM = Decimal("0.01")
+# Expenditure rows that belong to the total but to no 类 (单位预留机动经费, 待分配资金):
+# kept as items without a code, and counted with the 类 rows against the total.
+_OUTSIDE_CLASSIFICATION = re.compile(r"预留|机动(?:经费|费|资金)|待分配|未分配")
+
+
+def is_outside_classification(name: str) -> bool:
+    """Whether a row name is a reserve or unallocated amount outside the classification."""
+    return bool(_OUTSIDE_CLASSIFICATION.search(name))
+
+
+def top_level_rows(items: Sequence[LineItem]) -> list[tuple[int, Decimal]]:
+    """(index, total) of the rows that add up to a list's total: every 类 row and every
+    row outside the classification (see :func:`is_outside_classification`)."""
+    return [
+        (i, item.total)
+        for i, item in enumerate(items)
+        if item.total is not None
+        and (
+            (item.code is not None and len(item.code) == 3)
+            or (item.code is None and is_outside_classification(item.name))
+        )
+    ]
 
 
 def within(total: Decimal, parts: Sequence[Decimal], slack_items: int | None = None) -> bool:
@@ -162,7 +187,7 @@ def check_totals(
                 )
             )
     dept = functional.get("department") or ()
-    classes = [i.total for i in dept if i.code and len(i.code) == 3 and i.total is not None]
+    classes = [total for _, total in top_level_rows(dept)]
     exp = totals.get("expenditure_total")
     if classes and exp is not None and not within(exp, classes):
         checks.append(

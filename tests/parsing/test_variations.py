@@ -182,8 +182,15 @@ FISCAL_SUMMARY = "\n".join(
 
 def test_narrative_total_that_contradicts_the_table_raises_a_check() -> None:
     result = _parse(FISCAL_SUMMARY)
-    assert result["totals"]["grand_total"] == 2961.68
-    assert result["totals"]["income_total"] == 2961.68
+    # Only the 财政拨款 table: its totals are the 财政拨款 part, not the department's
+    # (which may have other income); they stay null and a check says why.
+    assert result["totals"]["grand_total"] is None
+    assert result["totals"]["income_total"] is None
+    assert {c["path"] for c in result["checks"] if c["rule"] == "fiscal_only"} == {
+        "totals.grand_total",
+        "totals.income_total",
+        "totals.expenditure_total",
+    }
     assert result["totals"]["general_public_budget_income"] == 2961.68
     # An empty cell is "not stated", not zero.
     assert result["totals"]["government_fund_income"] is None
@@ -348,4 +355,4 @@ def test_markdown_headings_and_broken_lines_become_paragraphs() -> None:
 def test_parse_entry_point_reads_text_files() -> None:
     result = parse(FISCAL_SUMMARY.encode(), "v.md")
     assert result.format == "text"
-    assert result.totals["grand_total"] == Decimal("2961.68")
+    assert result.totals["general_public_budget_income"] == Decimal("2961.68")

@@ -30,6 +30,7 @@ from .three_public import (
 )
 from .totals import (
     prose_totals,
+    settle_fiscal,
     settle_income_stated,
     summary_table_totals,
     table_kind,
@@ -175,6 +176,7 @@ def _extract(document: Document, meta: Metadata, *, data: bytes, filename: str) 
                 result.items,
                 False,
             )
+    settle_fiscal(pool, checks)
     settle_income_stated(pool)
     values, sources = pool.resolve()
     checks.extend(pool.checks)

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Protocol
 
-from ..checks import within
+from ..checks import is_outside_classification, top_level_rows, within
 from ..classification import classification_level
 from ..normalize import clean_name, compact, parse_amount, to_wan
 from ..types import Check, LineItem, Source
@@ -239,7 +239,17 @@ def _items_from_table(
             total, basic, project = (nums[0] if nums else None), None, None
         if total is None and basic is None and project is None:
             continue  # an empty row states nothing
-        if code is None:
+        if code is None and not economic and is_outside_classification(name):
+            # "单位预留机动经费": part of the total, in no 类 — kept without a code.
+            checks.append(
+                Check(
+                    "info",
+                    "outside_classification",
+                    f"“{name}”不属于任何功能分类科目，保留为没有编码的一行，计入支出合计的核对。",
+                    path,
+                )
+            )
+        elif code is None:
             found = None
             if lookup is not None and not economic:
                 parent = items[-1].code if items and items[-1].code else None
@@ -281,7 +291,7 @@ def _items_from_table(
 
 
 def _class_sum(items: list[LineItem]) -> Decimal:
-    return sum((i.total for i in items if i.code and len(i.code) == 3 and i.total), Decimal(0))
+    return sum((total for _, total in top_level_rows(items)), Decimal(0))
 
 
 def _resolve_blocks(

@@ -10,19 +10,77 @@ grand total. The department's 收支总表 outranks the 财政拨款收支总表
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from decimal import Decimal
 
-from ..normalize import compact
+from ..normalize import compact, parse_amount
 from ..types import Check, Source
-from .candidates import RANK_PROSE, RANK_PROSE_WEAK, RANK_TABLE, RANK_TABLE_FISCAL, Pool
+from .candidates import (
+    RANK_PROSE,
+    RANK_PROSE_WEAK,
+    RANK_TABLE,
+    RANK_TABLE_FISCAL,
+    Candidate,
+    Pool,
+)
 from .prose import AMOUNT, find_after
 from .tables import LogicalTable, Row, Section, has_cjk, is_total_label
 
-__all__ = ["prose_totals", "summary_table_totals", "table_kind"]
+__all__ = [
+    "prose_totals",
+    "settle_fiscal",
+    "settle_income_stated",
+    "summary_table_totals",
+    "table_kind",
+    "total_row_totals",
+]
 
+_TOL = Decimal("0.005")
 _NUMBERING = re.compile(
     r"^(?:[一二三四五六七八九十]+[、.．]|[（(][一二三四五六七八九十\d]+[）)]|\d+[、.．]|其中[:：])"
 )
+
+
+_SUMMARY_TITLE = re.compile(r"收支.{0,6}总表|收入支出.{0,4}总表|收支决算总表|收支预算总表")
+# A paragraph above a table that is not its title: the note under the previous table
+# ("注：本表反映财政拨款收支情况。") or a sentence.
+_NOTE = re.compile(r"^(?:注|备注|说明|数据来源)[\d一二三四五六七八九十]*[:：]|。$")
+# Income or column labels only a table of all funds has.
+_NON_FISCAL = re.compile(
+    r"事业收入|事业单位经营|经营收入|其他收入|上级补助|附属单位|财政专户|单位资金|自有资金|"
+    r"非财政拨款|用事业基金"
+)
+_FUND_COLUMNS = ("一般公共预算", "政府性基金", "国有资本")
+
+
+def _summary_scope(table: LogicalTable, title: str | None) -> str:
+    """ "summary_fiscal" for a 财政拨款收支总表, else "summary" (all funds).
+
+    The table's own title decides when it names 财政拨款 (a note left under the table
+    before does not count). A title that does not say (cut, wrapped onto two lines,
+    missing) leaves it to the columns: expenditure split into 一般公共预算 / 政府性基金 /
+    国有资本经营 columns and nothing that only all funds have (事业收入, 其他收入,
+    财政专户 …) is a 财政拨款 table."""
+    if title and "财政拨款" in title:
+        return "summary_fiscal"
+    labels = " ".join(table.labels)
+    funds = sum(1 for f in _FUND_COLUMNS if f in labels)
+    row_text = " ".join(compact(c) for r in table.body for c in r.cells if has_cjk(c))
+    if funds >= 2 and not _NON_FISCAL.search(labels) and not _NON_FISCAL.search(row_text):
+        return "summary_fiscal"
+    return "summary"
+
+
+_INCOME_END = re.compile(r"^(?:本年收入合计|收入总计|收入合计)$")
+_EXPENDITURE_END = re.compile(r"^(?:本年支出合计|支出总计|支出合计)$")
+
+
+def _looks_like_summary(table: LogicalTable) -> bool:
+    """An untitled table whose rows close both an income and an expenditure side."""
+    labels = {_label(c) for r in table.body for c in r.cells if has_cjk(c)}
+    return any(_INCOME_END.match(x) for x in labels) and any(
+        _EXPENDITURE_END.match(x) for x in labels
+    )
 
 
 def table_kind(table: LogicalTable) -> str | None:
@@ -32,8 +90,11 @@ def table_kind(table: LogicalTable) -> str | None:
     both = title + " " + head
     if "三公" in title and "政府性基金" not in title:
         return "three_public"
-    if re.search(r"收支.{0,6}总表|收入支出.{0,4}总表|收支决算总表|收支预算总表", title):
-        return "summary_fiscal" if "财政拨款" in title else "summary"
+    own = [p for p in title.split(" ") if _SUMMARY_TITLE.search(p) and not _NOTE.search(p)]
+    if own:
+        return _summary_scope(table, own[-1])
+    if _SUMMARY_TITLE.search(title):
+        return _summary_scope(table, title)
     if "政府采购" in title:
         return "procurement"
     if re.search(r"资产", title):
@@ -51,6 +112,8 @@ def table_kind(table: LogicalTable) -> str | None:
         and "财政拨款" not in title
     ):
         return "functional_department"
+    if _looks_like_summary(table):
+        return _summary_scope(table, None)
     if not title.strip() and re.search(r"科目", both):
         return "untitled"
     return None
@@ -108,100 +171,229 @@ def _year_columns(table: LogicalTable) -> tuple[tuple[int, int], tuple[int, int]
     return sides[0], sides[1]
 
 
-def summary_table_totals(table: LogicalTable, pool: Pool, checks: list[Check]) -> None:
-    """Read one 收支总表 (department or 财政拨款) into the pool."""
-    fiscal = table_kind(table) == "summary_fiscal"
-    rank = RANK_TABLE_FISCAL if fiscal else RANK_TABLE
+# Figures of the whole department: in a 财政拨款收支总表 the same rows state only the
+# 财政拨款 part, kept apart under "_fiscal.<key>" (see :func:`settle_fiscal`).
+_ALL_FUNDS_KEYS = (
+    "income_total",
+    "carryover_income",
+    "grand_total",
+    "expenditure_total",
+    "carryforward",
+    "basic_expenditure",
+    "project_expenditure",
+)
+_BARE_TOTAL = re.compile(r"^合计$")
+_BASIC_ROW = re.compile(r"^基本支出(?:合计)?$")
+_PROJECT_ROW = re.compile(r"^项目支出(?:合计)?$")
+_ROW_LABELS = (
+    _INCOME_TOTAL,
+    _INCOME_ANY_TOTAL,
+    _GRAND_IN,
+    _CARRY_IN,
+    _EXP_TOTAL,
+    _EXP_ANY_TOTAL,
+    _GRAND_OUT,
+    _CARRY_OUT,
+    _BASIC_ROW,
+    _PROJECT_ROW,
+    *(pattern for _, pattern in _SOURCES),
+)
+
+
+@dataclass(frozen=True, slots=True)
+class _Pair:
+    """One label cell of a 收支总表 with the value cell beside it."""
+
+    label: str  # compacted, item numbering removed
+    numbered: bool  # the cell starts a numbered item ("二、…"), never a continuation
+    raw: str  # the value cell as printed
+    position: int  # index of the row in the table body
+    row: Row
+
+
+def _known(label: str) -> bool:
+    return any(p.match(label) for p in _ROW_LABELS)
+
+
+def _join_wrapped(pairs: list[_Pair]) -> list[_Pair]:
+    """Labels wrapped inside their cell over two rows ("二、政府性基金预算拨" / "款收入",
+    "本年收入" / "合计 3,300.00") joined back: two neighbouring rows of one side, one
+    without a value, whose texts together make a row label neither makes alone."""
+    out: list[_Pair] = []
+    i = 0
+    while i < len(pairs):
+        p = pairs[i]
+        q = pairs[i + 1] if i + 1 < len(pairs) else None
+        if (
+            q is not None
+            and q.position == p.position + 1
+            and not q.numbered
+            and (parse_amount(p.raw) is None) != (parse_amount(q.raw) is None)
+            and _known(p.label + q.label)
+            and not (_known(p.label) and _known(q.label))
+        ):
+            value = p if parse_amount(p.raw) is not None else q
+            out.append(_Pair(p.label + q.label, p.numbered, value.raw, p.position, value.row))
+            i += 2
+            continue
+        out.append(p)
+        i += 1
+    return out
+
+
+def _pairs(table: LogicalTable) -> tuple[list[_Pair], list[_Pair]]:
+    """The income side's and the expenditure side's (label, value) pairs."""
     # Which column starts the expenditure side: the header cell that says 支出.
     split = None
     for r in table.header:
         for j, c in enumerate(r.cells):
             if j > 0 and "支出" in compact(c) and split is None:
                 split = j
-    pairs_in: list[tuple[str, str, Row]] = []  # (label, raw value, row)
-    pairs_out: list[tuple[str, str, Row]] = []
+    pairs_in: list[_Pair] = []
+    pairs_out: list[_Pair] = []
+
+    def pair(text: str, raw: str, position: int, row: Row) -> _Pair:
+        return _Pair(_label(text), bool(_NUMBERING.match(compact(text))), raw, position, row)
+
     layout = _year_columns(table)
-    for row in table.body:
+    found: list[tuple[int, _Pair]] = []  # (column, pair)
+    for position, row in enumerate(table.body):
         cells = row.cells
         if layout is not None:
             # Several years side by side: read each side's label with its latest year.
             for side, (label_at, value_at) in zip((pairs_in, pairs_out), layout, strict=True):
                 if label_at < len(cells) and has_cjk(cells[label_at]):
                     raw = cells[value_at] if value_at < len(cells) else ""
-                    side.append((_label(cells[label_at]), raw, row))
+                    side.append(pair(cells[label_at], raw, position, row))
             continue
         j = 0
         while j < len(cells):
             text = cells[j]
             if has_cjk(text) and table.amount(text) is None:
                 raw = cells[j + 1] if j + 1 < len(cells) else ""
-                side_out = (split is not None and j >= split) or (split is None and j >= 2)
-                (pairs_out if side_out else pairs_in).append((_label(text), raw, row))
+                found.append((j, pair(text, raw, position, row)))
                 j += 2
             else:
                 j += 1
-    has_current_marker = any(_INCOME_TOTAL.match(lbl) for lbl, _, _ in pairs_in)
-    has_carry = any(_CARRY_IN.match(lbl) for lbl, _, _ in pairs_in)
+    if layout is None:
+        if split is None and found and all(j < 2 for j, _ in found):
+            # One label column (收入 rows, then 支出 rows): the side changes at the first
+            # row that names an expenditure.
+            side = pairs_in
+            for _, p in found:
+                if "支出" in p.label:
+                    side = pairs_out
+                side.append(p)
+        else:
+            for j, p in found:
+                side_out = (split is not None and j >= split) or (split is None and j >= 2)
+                (pairs_out if side_out else pairs_in).append(p)
+    return _join_wrapped(pairs_in), _join_wrapped(pairs_out)
+
+
+def summary_table_totals(table: LogicalTable, pool: Pool, checks: list[Check]) -> None:
+    """Read one 收支总表 (all funds) or 财政拨款收支总表 into the pool.
+
+    A 财政拨款 table's funding-source rows are the department's own fields
+    (general_public_budget_income …); its totals are only the 财政拨款 part and go to
+    "_fiscal.<key>", never to the department's totals."""
+    fiscal = table_kind(table) == "summary_fiscal"
+    rank = RANK_TABLE_FISCAL if fiscal else RANK_TABLE
+
+    def key(name: str) -> str:
+        return f"_fiscal.{name}" if fiscal and name in _ALL_FUNDS_KEYS else f"totals.{name}"
+
+    def add(name: str, value: Decimal | None, src: Source) -> None:
+        pool.add(key(name), value, RANK_TABLE, src, "table")
+
+    pairs_in, pairs_out = _pairs(table)
+    has_current_marker = any(_INCOME_TOTAL.match(p.label) for p in pairs_in)
+    has_carry = any(_CARRY_IN.match(p.label) for p in pairs_in)
     section = "current"
-    seen_carry = sources_seen = False
-    for lbl, raw, row in pairs_in:
-        value = table.amount(raw)
-        src = row.source()
+    seen_carry = sources_seen = stated_in = False
+    bare_in: _Pair | None = None
+    for p in pairs_in:
+        lbl = p.label
+        value = table.amount(p.raw)
+        src = p.row.source()
         if _INCOME_TOTAL.match(lbl):
-            pool.add("totals.income_total", value, rank, src, "table")
+            add("income_total", value, src)
+            stated_in = True
             # "一、本年收入" above its sources opens the section; "本年收入合计" below
             # them closes it.
             if sources_seen or "计" in lbl:
                 section = "after"
         elif _INCOME_ANY_TOTAL.match(lbl):
-            key = "totals.grand_total" if seen_carry else "totals.income_total"
-            pool.add(key, value, rank, src, "table")
-            if fiscal and seen_carry:
-                pool.add("_fiscal.grand_total", value, RANK_TABLE, src, "table")
+            add("grand_total" if seen_carry else "income_total", value, src)
+            stated_in = True
             section = "after"
         elif _GRAND_IN.match(lbl):
-            pool.add("totals.grand_total", value, rank, src, "table")
-            if fiscal:
-                # Kept apart so that a sentence about 财政拨款 totals can be compared.
-                pool.add("_fiscal.grand_total", value, RANK_TABLE, src, "table")
+            add("grand_total", value, src)
+            stated_in = True
             section = "after"
+        elif _BARE_TOTAL.match(lbl):
+            bare_in = bare_in or p
         elif _CARRY_IN.match(lbl):
             if not seen_carry:
-                pool.add("totals.carryover_income", value, rank, src, "table")
+                add("carryover_income", value, src)
             seen_carry = True
             section = "carry"
         elif section == "current" and (has_current_marker or has_carry):
-            for key, pattern in _SOURCES:
+            for name, pattern in _SOURCES:
                 if pattern.match(lbl):
-                    pool.add(f"totals.{key}", value, rank, src, "table")
+                    pool.add(f"totals.{name}", value, rank, src, "table")
                     sources_seen = True
-    seen_carry_out = False
-    for lbl, raw, row in pairs_out:
-        value = table.amount(raw)
-        src = row.source()
+    seen_carry_out = stated_out = False
+    bare_out: _Pair | None = None
+    for p in pairs_out:
+        lbl = p.label
+        value = table.amount(p.raw)
+        src = p.row.source()
         if _EXP_TOTAL.match(lbl):
-            pool.add("totals.expenditure_total", value, rank, src, "table")
+            add("expenditure_total", value, src)
+            stated_out = True
         elif _EXP_ANY_TOTAL.match(lbl):
-            key = "totals.grand_total" if seen_carry_out else "totals.expenditure_total"
-            if key == "totals.grand_total":
-                _grand_out(pool, value, rank, src, checks)
+            if seen_carry_out:
+                _grand_out(pool, key("grand_total"), value, src, checks)
             else:
-                pool.add(key, value, rank, src, "table")
+                add("expenditure_total", value, src)
+            stated_out = True
         elif _GRAND_OUT.match(lbl):
-            _grand_out(pool, value, rank, src, checks)
+            _grand_out(pool, key("grand_total"), value, src, checks)
+            stated_out = True
+        elif _BARE_TOTAL.match(lbl):
+            bare_out = bare_out or p
         elif _CARRY_OUT.match(lbl):
-            pool.add("totals.carryforward", value, rank, src, "table")
+            add("carryforward", value, src)
             seen_carry_out = True
+        elif _BASIC_ROW.match(lbl):
+            add("basic_expenditure", value, src)
+        elif _PROJECT_ROW.match(lbl):
+            add("project_expenditure", value, src)
+    if (
+        bare_in is not None
+        and bare_out is not None
+        and not (stated_in or stated_out or seen_carry or seen_carry_out)
+    ):
+        # A table with no carry-over rows whose two sides end in a plain "合计": a
+        # 收支总表 balances, so what comes in — this year's income with any carry-over
+        # inside its source rows — is the 收入总计.
+        value_in, value_out = table.amount(bare_in.raw), table.amount(bare_out.raw)
+        if value_in is not None and value_out is not None and abs(value_in - value_out) <= _TOL:
+            add("grand_total", value_in, bare_in.row.source())
 
 
 def _grand_out(
-    pool: Pool, value: Decimal | None, rank: int, src: Source, checks: list[Check]
+    pool: Pool, key: str, value: Decimal | None, src: Source, checks: list[Check]
 ) -> None:
     """支出总计 must equal 收入总计; it is only recorded as a second witness."""
     if value is None:
         return
-    income = [c for c in [pool.best("totals.grand_total")] if c and c.rank == rank]
-    if income and abs(income[0].value - value) > 0.005:
+    # The 收入总计 of the same table (the row the 支出总计 is printed on).
+    income = [
+        c for c in pool.candidates(key) if c.origin == "table" and c.source.block == src.block
+    ]
+    if income and abs(income[0].value - value) > _TOL:
         checks.append(
             Check(
                 "warning",
@@ -211,7 +403,75 @@ def _grand_out(
             )
         )
     elif not income:
-        pool.add("totals.grand_total", value, rank, src, "table")
+        pool.add(key, value, RANK_TABLE, src, "table")
+
+
+_KEY_WORDS = {
+    "income_total": "本年收入合计",
+    "carryover_income": "上年结转",
+    "grand_total": "收入总计",
+    "expenditure_total": "本年支出合计",
+    "carryforward": "结转下年",
+    "basic_expenditure": "基本支出",
+    "project_expenditure": "项目支出",
+}
+
+
+def _first_table(pool: Pool, key: str) -> Candidate | None:
+    return next((c for c in pool.candidates(key) if c.origin == "table"), None)
+
+
+def settle_fiscal(pool: Pool, checks: list[Check]) -> None:
+    """Decide what the 财政拨款收支总表's totals may say about the whole department.
+
+    They are the 财政拨款 part only. They stand for the department when the document
+    shows that all its funds are 财政拨款: its 收入总计 (all funds, from a table or a
+    sentence) equals the 财政拨款 收入总计 — every part of all funds is at least its
+    财政拨款 part, so equal sums make every part equal. Otherwise a total only the
+    财政拨款 table states stays null (a check says so), and an all-funds total below its
+    财政拨款 part is a contradiction the reviewer sees."""
+    fiscal_grand = _first_table(pool, "_fiscal.grand_total")
+    grand = pool.best("totals.grand_total")
+    all_fiscal = (
+        fiscal_grand is not None
+        and grand is not None
+        and grand.rank <= RANK_PROSE
+        and abs(grand.value - fiscal_grand.value) <= _TOL
+    )
+    for name in _ALL_FUNDS_KEYS:
+        fiscal = _first_table(pool, f"_fiscal.{name}")
+        if fiscal is None:
+            continue
+        key = f"totals.{name}"
+        if all_fiscal and not pool.has(key, RANK_TABLE):
+            pool.add(key, fiscal.value, RANK_TABLE_FISCAL, fiscal.source, "table")
+            continue
+        best = pool.best(key)
+        word = _KEY_WORDS[name]
+        if best is None or best.rank > RANK_PROSE:
+            checks.append(
+                Check(
+                    "info",
+                    "fiscal_only",
+                    f"{word}只见于财政拨款收支总表（{_fmt(fiscal.value)} 万元），那只是财政拨款"
+                    "部分，不是部门全部资金，未作为部门数。",
+                    key,
+                )
+            )
+        elif best.value + _TOL < fiscal.value:
+            checks.append(
+                Check(
+                    "warning",
+                    "fiscal_exceeds_all_funds",
+                    f"部门{word} {_fmt(best.value)} 万元小于财政拨款收支总表的 "
+                    f"{_fmt(fiscal.value)} 万元；部门全部资金不应少于其中的财政拨款。",
+                    key,
+                )
+            )
+
+
+def _fmt(value: Decimal) -> str:
+    return format(value.quantize(Decimal("0.01")), "f")
 
 
 _PERSONNEL_TOTAL = re.compile(r"^人员(?:经费|支出)(?:合计|小计)$")
@@ -243,6 +503,17 @@ def _labelled_totals(table: LogicalTable, pool: Pool) -> bool:
     return found
 
 
+def _is_total_row(table: LogicalTable, cells: tuple[str, ...]) -> bool:
+    """A 合计 row: "合计" in a label cell before the first amount, wherever the table's
+    code columns (类 | 款 | 项 | 科目编码, left blank on this row) put it."""
+    for c in cells:
+        if is_total_label(c):
+            return True
+        if table.amount(c) is not None:
+            return False
+    return False
+
+
 def total_row_totals(table: LogicalTable, kind: str, pool: Pool) -> None:
     """合计 row of the department's functional table (basic/project/all) and of the
     basic-expenditure table (人员经费/公用经费)."""
@@ -250,8 +521,7 @@ def total_row_totals(table: LogicalTable, kind: str, pool: Pool) -> None:
         return
     for row in table.body:
         cells = row.cells
-        idx = next((i for i, c in enumerate(cells[:3]) if is_total_label(c)), None)
-        if idx is None:
+        if not _is_total_row(table, cells):
             continue
         src = row.source()
         if kind == "functional_department":
