@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import cast
 
-from django.core.cache import cache
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils.translation import get_language
@@ -14,7 +13,7 @@ from django_tables2 import RequestConfig
 from disclosures.choices import Kind
 from disclosures.labels import FIGURE_LABELS, figure_label
 from disclosures.models import Disclosure
-from disclosures.services import data_generation
+from disclosures.services import cached
 
 from . import charts, compare, queries
 from .filtersets import DepartmentFilterSet, DisclosureFilterSet, filtered
@@ -148,11 +147,7 @@ def department_detail(request: HttpRequest, pk: int) -> HttpResponse:
     # Drawing is the slow part of the page; a finished parse, correction or publication
     # bumps the data generation, which retires every cached drawing at once.
     key = f"department-charts:{department.pk}:{current.pk}:{get_language()}"
-    # get_or_set with a callable default returns its result (or the cached copy of it).
-    drawn = cast(
-        "dict[str, str]", cache.get_or_set(key, draw, timeout=3600, version=data_generation())
-    )
-    context.update(drawn)
+    context.update(cached(key, draw))
     return render(request, "comparisons/department_detail.html", context)
 
 

@@ -133,6 +133,40 @@ _SUMS: tuple[tuple[str, tuple[str, ...], str], ...] = (
 _THREE_PUBLIC = ("overseas", "vehicle_purchase", "vehicle_operation", "reception")
 
 
+_THREE_PUBLIC_NAMES = {
+    "overseas": "因公出国（境）费",
+    "vehicle_purchase": "公务用车购置费",
+    "vehicle_operation": "公务用车运行维护费",
+    "reception": "公务接待费",
+}
+
+
+def _check_three_public(three_public: Mapping[str, Decimal | None]) -> list[Check]:
+    """三公 total = the sum of its four items (会议费 / 培训费 are never part of it).
+
+    An item that is not stated does not switch the check off: items already stated
+    that add up to more than the total contradict it."""
+    total = three_public.get("total")
+    values = {k: three_public.get(k) for k in _THREE_PUBLIC}
+    parts = [v for v in values.values() if v is not None]
+    if total is None or not parts:
+        return []
+    stated = sum(parts, Decimal(0))
+    missing = [_THREE_PUBLIC_NAMES[k] for k, v in values.items() if v is None]
+    if not missing:
+        if within(total, parts):
+            return []
+        message = f"“三公”经费合计 {_fmt(total)} 不等于各项之和 {_fmt(stated)}。"
+    elif stated > total and not within(total, parts):
+        message = (
+            f"“三公”经费合计 {_fmt(total)} 小于已列出的各项之和 {_fmt(stated)}"
+            f"（{'、'.join(missing)}未列出）。"
+        )
+    else:
+        return []
+    return [Check("warning", "three_public_sum", message, "three_public.total")]
+
+
 def check_totals(
     totals: Mapping[str, Decimal | None],
     three_public: Mapping[str, Decimal | None],
@@ -172,20 +206,7 @@ def check_totals(
                 "totals.income_total",
             )
         )
-    tp_total = three_public.get("total")
-    tp_values = [three_public.get(k) for k in _THREE_PUBLIC]
-    tp_parts = [v for v in tp_values if v is not None]
-    if tp_total is not None and len(tp_parts) == len(tp_values):
-        if not within(tp_total, tp_parts):
-            checks.append(
-                Check(
-                    "warning",
-                    "three_public_sum",
-                    f"“三公”经费合计 {_fmt(tp_total)} 不等于各项之和 "
-                    f"{_fmt(sum(tp_parts, Decimal(0)))}。",
-                    "three_public.total",
-                )
-            )
+    checks.extend(_check_three_public(three_public))
     dept = functional.get("department") or ()
     classes = [total for _, total in top_level_rows(dept)]
     exp = totals.get("expenditure_total")

@@ -43,5 +43,7 @@ def test_a_summary_with_nested_funding_sources_and_prose_figures():
         "vehicle_purchase": 0.0,
         "vehicle_operation": 8.0,
         "reception": 4.5,
+        "meetings": None,
+        "training": None,
     }
     assert d["assets"] == {"vehicles": 3}

@@ -233,6 +233,8 @@ def test_yuan_figures_in_prose_and_three_public_zeroes() -> None:
         "vehicle_purchase": 0.0,
         "vehicle_operation": 13.0,
         "reception": 2.0,
+        "meetings": None,
+        "training": None,
     }
     assert result["assets"]["vehicles"] == 6
 

@@ -26,6 +26,7 @@ from .three_public import (
     procurement_table,
     prose_three_public,
     prose_vehicles,
+    settle_three_public,
     three_public_table,
 )
 from .totals import (
@@ -55,7 +56,17 @@ TOTAL_KEYS = (
     "operating_expenditure",
     "procurement_total",
 )
-THREE_PUBLIC_KEYS = ("total", "overseas", "vehicle_purchase", "vehicle_operation", "reception")
+# meetings / training: 会议费 and 培训费, printed beside the 三公 items but not part of
+# their total.
+THREE_PUBLIC_KEYS = (
+    "total",
+    "overseas",
+    "vehicle_purchase",
+    "vehicle_operation",
+    "reception",
+    "meetings",
+    "training",
+)
 _SCOPES = {"functional_department": "department", "functional_general": "general_budget"}
 
 
@@ -138,7 +149,7 @@ def _extract(document: Document, meta: Metadata, *, data: bytes, filename: str) 
         if kind in ("summary", "summary_fiscal"):
             summary_table_totals(table, pool, checks)
         elif kind == "three_public":
-            three_public_table(table, pool, checks)
+            three_public_table(table, pool, checks, meta.kind)
         elif kind == "assets":
             asset_table_vehicles(table, pool)
         elif kind == "procurement":
@@ -178,6 +189,7 @@ def _extract(document: Document, meta: Metadata, *, data: bytes, filename: str) 
             )
     settle_fiscal(pool, checks)
     settle_income_stated(pool)
+    settle_three_public(pool)
     values, sources = pool.resolve()
     checks.extend(pool.checks)
 
