@@ -3,6 +3,10 @@ tests/parsing/data as totals_<what>.txt or prose_<what>.txt.
 
 * all funds vs 财政拨款: the 收支总表 of all funds gives the department's totals; the
   财政拨款收支总表 gives its funding-source rows and, for the totals, only the 财政拨款 part;
+* a number after 增加/减少/增长/下降/比…多/少/增减 is a change, never a level;
+* prose-only reports: items written with （款）（项） markers, a sentence cut by a page
+  break, characters spread out with spaces, stated nils, remarks in brackets, bare fund
+  names in a "其中" list;
 * other table layouts: 财务收支预算总表 (two-sided and in one column), labels wrapped in
   their cell, whole-元 tables with the 合计 row after blank code columns, and rows such as
   单位预留机动经费 that belong to the total but to no 类.
@@ -122,6 +126,121 @@ def test_an_all_funds_total_below_its_fiscal_part_raises_a_check():
     assert [c["path"] for c in flagged] == ["totals.income_total"]
     assert "950.00" in flagged[0]["message"] and "960.00" in flagged[0]["message"]
     assert rules(d) == ["fiscal_exceeds_all_funds", "totals_sum"]
+
+
+# ------------------------------------------------------------- 5. changes in prose
+
+
+def test_numbers_after_change_words_are_never_levels():
+    """ "比上年增加的主要是人员经费123.45万元和项目支出45.00万元" comes before the levels,
+    "人员经费比上年增加123.45万元", "公用经费比上年减少10.00万元", "机关运行经费较上年多12.00
+    万元", "增减变化5.00万元" state changes only."""
+    d = parsed("prose_changes.txt")
+    assert stated(d["totals"]) == {
+        "income_total": 1000.0,
+        "expenditure_total": 1000.0,
+        "general_public_budget_income": 950.0,
+        "basic_expenditure": 700.0,
+        "project_expenditure": 300.0,
+        "personnel_expenditure": 600.0,
+    }
+    assert d["provenance"]["totals.personnel_expenditure"]["text"].startswith(
+        "基本支出中，人员经费600"
+    )
+    assert rules(d) == []
+
+
+def test_a_change_word_anywhere_in_the_clause_before_the_number():
+    base = "# 某某县林业局2024年部门预算\n\n{}\n"
+    cases = {
+        "人员经费比上年增加123.45万元。": None,
+        "人员经费1000万元，比上年增加123.45万元。": 1000.0,
+        "比上年增加的主要是人员经费123.45万元。": None,
+        "主要是增加人员经费123.45万元。": None,
+        "人员经费较上年多123.45万元。": None,
+        "人员经费同比下降123.45万元。": None,
+        "压减人员经费123.45万元。": None,
+        "与上年相比，人员经费1000.00万元。": 1000.0,
+    }
+    for sentence, want in cases.items():
+        d = parsed("change.txt", base.format(sentence))
+        assert d["totals"]["personnel_expenditure"] == want, sentence
+
+
+# ------------------------------------------------------------- 6. prose-only reports
+
+
+def test_items_written_with_kuan_and_xiang_markers_without_their_lei():
+    """ "1.人力资源和社会保障管理事务（款）行政运行（项）1,234.56万元，比上年增加100.00万元"
+    gives 2080101 = 1234.56; an item stated only by its change gives nothing; a 款 named
+    without its 类 finds its code alone."""
+    d = parsed("prose_only_items.txt")
+    items = [(i["code"], i["name"], i["total"]) for i in d["functional"]["general_budget"]]
+    assert items == [
+        ("208", "社会保障和就业支出", 1550.0),
+        ("2080101", "行政运行", 1234.56),
+        ("2080109", "社会保险经办机构", 265.44),
+        ("2080505", "机关事业单位基本养老保险缴费支出", 50.0),
+    ]
+    assert rules(d) == []  # children add up to 208: no children_sum, no code_missing
+
+
+def test_a_sentence_cut_by_a_page_break_is_read_whole():
+    d = parsed("prose_page_break.txt")
+    assert stated(d["totals"]) == {
+        "income_total": 456.78,
+        "expenditure_total": 456.78,
+        "basic_expenditure": 400.0,
+        "project_expenditure": 56.78,
+        "personnel_expenditure": 350.0,
+        "public_expenditure": 50.0,
+    }
+    # 本年支出 = 基本 + 项目 and 基本 = 人员 + 公用 hold: no check.
+    assert rules(d) == []
+
+
+def test_characters_spread_out_with_spaces():
+    d = parsed("prose_spaced_characters.txt")
+    assert stated(d["totals"]) == {
+        "income_total": 300.0,
+        "expenditure_total": 300.0,
+        "operating_expenditure": 25.5,
+    }
+    assert (
+        "机关运行经费预算为 25.50 万元" in d["provenance"]["totals.operating_expenditure"]["text"]
+    )
+
+
+def test_stated_nils_are_zero_with_their_sentence():
+    d = parsed("prose_none_stated.txt")
+    assert d["totals"]["operating_expenditure"] == 0.0
+    assert d["totals"]["procurement_total"] == 0.0
+    assert "未安排机关运行经费" in d["provenance"]["totals.operating_expenditure"]["text"]
+    assert "未安排政府采购预算" in d["provenance"]["totals.procurement_total"]["text"]
+
+
+def test_procurement_with_a_remark_in_brackets_and_as_a_spending_total():
+    for name in ("prose_procurement.txt", "prose_procurement_total.txt"):
+        d = parsed(name)
+        assert d["totals"]["procurement_total"] == 45.6, name
+        assert "45.60" in d["provenance"]["totals.procurement_total"]["text"]
+        assert rules(d) == []
+
+
+def test_bare_fund_names_in_a_list_under_this_years_income():
+    """ "本年收入合计 1,000.00 万元，其中,一般公共预算 321.09，政府性基金预算 0" (the unit of
+    the total), and the same under 收入总计 when 上年结转 is listed apart; not under a total
+    with carry-over inside (521.09) nor under 政府采购 (60.00)."""
+    d = parsed("prose_fund_parts.txt")
+    assert stated(d["totals"]) == {
+        "income_total": 1000.0,
+        "carryover_income": 200.0,
+        "grand_total": 1200.0,
+        "general_public_budget_income": 321.09,
+        "government_fund_income": 0.0,
+        "procurement_total": 80.0,
+    }
+    assert rules(d) == []  # 321.09 twice, never 521.09 or 60: no prose_disagree
 
 
 # -------------------------------------------------------------- 7. other layouts

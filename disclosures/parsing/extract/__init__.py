@@ -20,6 +20,7 @@ from ..types import Check, Document, LineItem, Paragraph, ParsedDisclosure, Sour
 from .candidates import Pool
 from .functional import ItemsResult, economic_items, functional_items, prose_functional_items
 from .metadata import Metadata, read_metadata
+from .prose import prose_sections
 from .tables import LogicalTable, build_sections, build_tables
 from .three_public import (
     asset_table_vehicles,
@@ -122,7 +123,7 @@ def _extract(document: Document, meta: Metadata, *, data: bytes, filename: str) 
     if unit is None:
         checks.append(Check("info", "unit_assumed", "文件没有写明金额单位，按万元读取。", None))
     tables = build_tables(document, unit)
-    sections = build_sections(document)
+    sections = prose_sections(build_sections(document))
     pool = Pool()
 
     item_lists: dict[str, tuple[str, list[LineItem], bool]] = {}  # path -> (scope, items, cols)

@@ -22,7 +22,7 @@ from ..checks import is_outside_classification, top_level_rows, within
 from ..classification import classification_level
 from ..normalize import clean_name, compact, parse_amount, to_wan
 from ..types import Check, LineItem, Source
-from .prose import AMOUNT
+from .prose import AMOUNT, is_change
 from .tables import LogicalTable, Row, Section, has_cjk, is_total_label
 
 __all__ = ["ItemsResult", "economic_items", "functional_items", "prose_functional_items"]
@@ -551,7 +551,11 @@ def _walk_markers(
             elif level == "款":
                 names["款"], names["项"] = name, None
                 codes["款"] = (
-                    _code_for_name(lookup, name, codes["类"]) if name and codes["类"] else None
+                    _code_for_name(lookup, name, codes["类"])
+                    if name and codes["类"]
+                    else _kuan_code(lookup, name)
+                    if name
+                    else None
                 )
                 if codes["款"] and len(codes["款"]) != 5:
                     codes["款"] = None
@@ -560,6 +564,9 @@ def _walk_markers(
             pending = level
             continue
         if pending is None:
+            continue
+        if is_change(text, m.start()):
+            pending = None  # "行政运行（项）比上年增加50万元" states a change, not the item
             continue
         unit = "万元" if m.group("unit") == "万" else m.group("unit")
         value = to_wan(parse_amount(m.group("num")), unit)
@@ -575,6 +582,16 @@ def _walk_markers(
         else:
             code = codes[level]
         _add(found, lookup, code, item_name, value, sec, m, checks)
+
+
+def _kuan_code(lookup: _Dictionary, name: str) -> str | None:
+    """A 款 named without its 类 ("人力资源和社会保障管理事务（款）行政运行（项）…"): its
+    code when the name is one 款's only."""
+    for v in _variants(name):
+        code = lookup.functional_code_for_name(v)
+        if classification_level(code) == 2:
+            return code
+    return None
 
 
 def _class_code(lookup: _Dictionary, name: str) -> str | None:
@@ -594,6 +611,8 @@ def _class_segments(text: str, sec: Section, lookup: _Dictionary, found: _Found)
         if not m:
             continue
         name = re.sub(r"^(?:\d+[.、．]|其中)", "", m.group(1))
+        if is_change(m.string, m.start("num")):
+            continue
         code = _class_code(lookup, name)
         if not code:
             continue

@@ -23,7 +23,7 @@ from .candidates import (
     Candidate,
     Pool,
 )
-from .prose import AMOUNT, find_after
+from .prose import AMOUNT, find_after, is_change
 from .tables import LogicalTable, Row, Section, has_cjk, is_total_label
 
 __all__ = [
@@ -628,6 +628,28 @@ _TOTAL_LIST = re.compile(
     r"(?P<label>预算支出|支出预算|本年支出)[:：][^。]*?(?:共计|合计|总计)\s*" + AMOUNT
 )
 _NO_PROCUREMENT = re.compile(r"(?:没有|未)(?:实施|安排)?(?:政府采购)|无政府采购")
+_NO_OPERATING = re.compile(
+    r"(?:无|没有|未安排|未列|不涉及)(?:安排)?机关运行(?:经费|费用|费)|"
+    r"机关运行(?:经费|费用|费)[:：]?(?:为)?无(?![\u4e00-\u9fff])"
+)
+# "本年收入合计 1,000.00 万元，其中,一般公共预算 321.09 万元，政府性基金预算 0 万元":
+# a fund named bare (no 拨款/收入/资金 after it) in the list under a total.
+_FUND_PART = re.compile(
+    r"(?P<fund>一般公共预算|政府性基金(?:预算)?|国有资本经营(?:预算)?)"
+    r"(?!拨款|收入|资金|财政|支出|预算)[:：]?\s*(?:为\s*)?"
+    r"(?P<num>\d[\d,]*(?:\.\d+)?)(?![\d.%])\s*(?P<unit>万元|千元|亿元|元|万(?![\u4e00-\u9fff]))?"
+)
+_FUND_KEYS = {
+    "一般公共预算": "general_public_budget_income",
+    "政府性基金": "government_fund_income",
+    "国有资本经营": "state_capital_income",
+}
+# What the head of a "其中" list totals: this year's income, income with carry-over, or
+# something else (支出, 政府采购, 三公 …) the fund parts say nothing about.
+_HEAD_WORD = re.compile(
+    r"(?P<income>本年收入|收入预算|预算收入)|(?P<grand>收入总计|收支总|总收入)|"
+    r"(?P<other>支出|采购|三公|经费|结转)"
+)
 _PROCUREMENT_PARTS = re.compile(r"货物|工程|服务|中小企业|小微")
 
 
@@ -723,6 +745,17 @@ def prose_totals(sections: list[Section], pool: Pool, checks: list[Check]) -> No
                 )
             if _NO_PROCUREMENT.search(text) and not pool.has("totals.procurement_total"):
                 pool.add("totals.procurement_total", Decimal(0), RANK_PROSE, sec.source(), "prose")
+        # "本部门为事业单位，未安排机关运行经费": a stated nil is 0.
+        none = _NO_OPERATING.search(text)
+        if none and not pool.has("totals.operating_expenditure"):
+            pool.add(
+                "totals.operating_expenditure",
+                Decimal(0),
+                RANK_PROSE,
+                sec.source(none.start(), none.end()),
+                "prose",
+            )
+        _fund_parts(sec, pool)
         # "预算支出：人员经费…，项目支出…，共计10009.93万元".
         for match in _TOTAL_LIST.finditer(text):
             unit = "万元" if match.group("unit") == "万" else match.group("unit")
@@ -771,6 +804,48 @@ def prose_totals(sections: list[Section], pool: Pool, checks: list[Check]) -> No
         if not narrow_heading:
             for m in find_after(_INCOME_STATED.pattern, text):
                 pool.add("income_stated", m.value, RANK_PROSE, sec.source(m.start, m.end), "prose")
+
+
+def _fund_parts(sec: Section, pool: Pool) -> None:
+    """Funds named bare in the "其中" list of an income total: this year's income from
+    each fund when the total is this year's income, or when the list names the
+    carry-over apart ("收入总计…，其中,一般公共预算 500.00 万元，上年结转 200.00 万元");
+    a part of a total with carry-over inside, of expenditure or of procurement is not
+    a field. A part without its own unit takes the total's."""
+    from ..normalize import parse_amount, to_wan
+
+    offset = 0
+    for sentence in re.split(r"(?<=。)", sec.text):
+        at = offset
+        offset += len(sentence)
+        split = re.search(r"其中[,，:：、]?", sentence)
+        if not split:
+            continue
+        head, parts = sentence[: split.start()], sentence[split.end() :]
+        words = list(_HEAD_WORD.finditer(head))
+        amounts = list(re.finditer(AMOUNT, head))
+        if not words or not amounts:
+            continue
+        kind = words[-1].lastgroup
+        if kind == "grand" and not _CARRY_WORD.search(parts):
+            continue
+        if kind not in ("income", "grand"):
+            continue
+        unit = amounts[-1].group("unit")
+        for m in _FUND_PART.finditer(parts):
+            part_unit = m.group("unit") or unit
+            start = at + split.end() + m.start("num")
+            if is_change(sec.text, start):
+                continue
+            value = to_wan(parse_amount(m.group("num")), "万元" if part_unit == "万" else part_unit)
+            fund = next(k for f, k in _FUND_KEYS.items() if m.group("fund").startswith(f))
+            pool.add(
+                f"totals.{fund}",
+                value,
+                RANK_PROSE,
+                sec.source(at + split.end() + m.start(), at + split.end() + m.end()),
+                "prose",
+            )
 
 
 def _sentence(text: str, pos: int) -> str:
