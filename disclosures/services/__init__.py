@@ -12,7 +12,7 @@ Every function runs without Celery; ``tasks.py`` only wraps the pipeline. The na
 below are the package's public surface.
 """
 
-from .cache import bump_generation, data_generation
+from .cache import bump_generation, cached, data_generation
 from .completeness import CompletenessRow, completeness
 from .corrections import (
     CorrectionConflict,
@@ -69,6 +69,7 @@ __all__ = [
     "apply_corrections",
     "apply_pending",
     "bump_generation",
+    "cached",
     "claim",
     "completeness",
     "correct",

@@ -8,12 +8,15 @@ pages are drawn without it and the error is logged, never shown.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
+from typing import TypeVar, cast
 
 from django.core.cache import cache
 
 log = logging.getLogger(__name__)
 
 CACHE_GENERATION_KEY = "yujue:data-generation"
+T = TypeVar("T")
 
 
 def bump_generation() -> None:
@@ -34,3 +37,26 @@ def data_generation() -> int | None:
     except Exception:
         log.warning("cache unreachable; drawing without it", exc_info=True)
         return None
+
+
+def cached(key: str, compute: Callable[[], T], timeout: int = 3600) -> T:
+    """``compute()``'s result, cached under ``key`` for the current data generation.
+
+    With the cache down the result is computed and returned all the same: a page never
+    fails because an optimisation did."""
+    generation = data_generation()
+    if generation is None:
+        return compute()
+    try:
+        hit = cache.get(key, version=generation)
+    except Exception:
+        log.warning("cache read failed for %s", key, exc_info=True)
+        return compute()
+    if hit is not None:
+        return cast(T, hit)
+    value = compute()
+    try:
+        cache.set(key, value, timeout=timeout, version=generation)
+    except Exception:
+        log.warning("cache write failed for %s", key, exc_info=True)
+    return value
