@@ -337,3 +337,19 @@ def test_a_reserve_row_outside_the_classification_counts_toward_the_total():
         "1030.00"
         in next(c for c in other["checks"] if c["rule"] == "functional_vs_total")["message"]
     )
+
+
+def test_nil_and_spaced_three_public_sentences_reach_the_three_public_reader():
+    """ "无 三 公 经 费" closed up, "无三公经费预算" and "无公务用车购置预算安排": zeros with
+    their sentence (the 三公 reader's rule, given the prepared text)."""
+    zeros = {
+        "total": 0.0,
+        "overseas": 0.0,
+        "vehicle_purchase": 0.0,
+        "vehicle_operation": 0.0,
+        "reception": 0.0,
+    }
+    for name in ("prose_spaced_characters.txt", "prose_none_stated.txt"):
+        d = parsed(name)
+        assert stated(d["three_public"]) == zeros, name
+        assert "无三公经费" in d["provenance"]["three_public.total"]["text"], name
