@@ -6,7 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from disclosures.choices import Kind
-from disclosures.labels import FIGURE_LABELS
+from disclosures.labels import FIGURE_LABELS, THREE_PUBLIC_ITEMS
 from disclosures.models import Department, Region, classification_level
 
 from .queries import published_categories
@@ -22,8 +22,12 @@ LEVELS = [("1", _("类")), ("2", _("款"))]
 
 def measure_choices() -> list[tuple[str, str]]:
     choices = [(f"totals.{k}", str(v)) for k, v in FIGURE_LABELS["totals"].items()]
+    # 会议费 / 培训费 are printed with the 三公 but are not part of them: no 三公 prefix.
     choices += [
-        (f"three_public.{k}", f"{_('三公经费')}：{v}")
+        (
+            f"three_public.{k}",
+            f"{_('三公经费')}：{v}" if k in ("total", *THREE_PUBLIC_ITEMS) else str(v),
+        )
         for k, v in FIGURE_LABELS["three_public"].items()
     ]
     return choices

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from django_tables2 import RequestConfig
 
 from disclosures.choices import Kind
-from disclosures.labels import FIGURE_LABELS, figure_label
+from disclosures.labels import FIGURE_LABELS, THREE_PUBLIC_ITEMS, figure_label
 from disclosures.models import Disclosure
 from disclosures.services import cached
 
@@ -126,7 +126,7 @@ def department_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 charts.three_public_over_years(
                     three_public,
                     components={
-                        k: str(v) for k, v in FIGURE_LABELS["three_public"].items() if k != "total"
+                        k: str(FIGURE_LABELS["three_public"][k]) for k in THREE_PUBLIC_ITEMS
                     },
                 )
             )

@@ -25,9 +25,16 @@ FIGURE_LABELS = {
         "vehicle_purchase": _("公务用车购置费"),
         "vehicle_operation": _("公务用车运行维护费"),
         "reception": _("公务接待费"),
+        "meetings": _("会议费"),
+        "training": _("培训费"),
     },
     "assets": {"vehicles": _("公务用车（辆）")},
 }
+
+
+# The three_public keys whose sum is the 三公 total (a chart stacks these and no other):
+# 会议费 and 培训费 are printed beside them in many tables but are not 三公.
+THREE_PUBLIC_ITEMS = ("overseas", "vehicle_purchase", "vehicle_operation", "reception")
 
 
 def figure_label(group: str, key: str) -> str:
@@ -49,6 +56,7 @@ RULE_EXPLANATIONS = {
     "prose_disagree": _("说明文字中同一数字前后不一致。"),
     "tables_disagree": _("两张表格中的同一数字不一致。"),
     "three_public_table_layout": _("三公经费表的栏目不完整，分项取自说明文字。"),
+    "three_public_table_sum": _("三公经费表中一行的合计与各栏之和不符。"),
     "table_scope_unknown": _("一张科目表没有标题，无法判断口径，未读取。"),
     "unit_assumed": _("表格没有写明金额单位，按万元读取。"),
     "code_missing": _("科目名称没有编码，字典中也找不到唯一对应的编码，请指定。"),

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import csv
 import io
+import json
+import re
 
 import pytest
 from django.urls import reverse
@@ -279,3 +281,34 @@ def test_completeness_filters_by_category_and_region_and_keeps_columns_aligned(c
     assert [r.record["department"] for r in by_region.context["table"].rows] == [dept.name]
     unknown = client.get(reverse("comparisons:completeness"), {"region": 999999})
     assert list(unknown.context["table"].rows) == []  # an invalid filter shows nothing, not all
+
+
+def test_meetings_and_training_are_shown_but_not_stacked_into_the_three_public_chart(client, dept):
+    from disclosures.models import Figure
+
+    d = publish(make_disclosure(dept))
+    three_public = {
+        "total": "15",
+        "vehicle_operation": "13",
+        "reception": "2",
+        "meetings": "3",
+        "training": "7",
+    }
+    for key, value in three_public.items():
+        Figure.objects.create(disclosure=d, group="three_public", key=key, value=value)
+    response = client.get(reverse("comparisons:department_detail", args=[dept.pk]))
+    chart = response.context["three_public_chart"]
+    names = [json.loads(f'"{n}"') for n in re.findall(r'"name":"((?:[^"\\]|\\.)*)"', chart)]
+    assert names == ["因公出国（境）费", "公务用车购置费", "公务用车运行维护费", "公务接待费"]
+    page = response.content.decode()
+    assert "会议费" in page and "培训费" in page  # in the figures table, with their amounts
+    assert "7.00" in page
+
+
+def test_meetings_and_training_are_measures_of_their_own():
+    from comparisons.forms import measure_choices
+
+    labels = dict(measure_choices())
+    assert labels["three_public.meetings"] == "会议费"
+    assert labels["three_public.training"] == "培训费"
+    assert labels["three_public.reception"] == "三公经费：公务接待费"
