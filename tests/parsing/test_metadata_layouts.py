@@ -326,3 +326,189 @@ def test_a_line_with_a_stray_pipe_stays_a_paragraph():
     text = "某县教育局2023年部门预算\n预算公开网址：www.example.gov.cn | 联系电话：12345\n正文。\n"
     document, checks = read_checked(text.encode())
     assert not [b for b in document.blocks if hasattr(b, "rows")] and checks == ()
+
+
+# ------------------------------------------------------------------ 10. metadata
+
+
+def check(d: dict, rule: str) -> dict:
+    (found,) = [c for c in d["checks"] if c["rule"] == rule]
+    return found
+
+
+def test_a_heading_number_and_duty_clauses_do_not_pollute_the_department():
+    """ "第二部分宁德市寿宁县财政局2024年部门预算表"; clauses "负责应由福建省人民检察院…"
+    name another body three times and propose nothing."""
+    d = parsed("meta_polluted_names.txt")
+    assert d["department"] == "宁德市寿宁县财政局"
+    assert d["region"] == {"province": "福建省", "city": "宁德市", "county": "寿宁县"}
+    assert (d["fiscal_year"], d["kind"]) == (2024, "budget")
+    assert not [r for r in rules(d) if r.startswith(("department", "region"))]
+    assert d["totals"]["income_total"] == 860.0
+
+
+def test_a_name_cut_short_is_completed_from_the_document():
+    """The title broken as "福建省人大常委 / 会办公厅2023年部门决算" and a header cell
+    "部门：福建省人大常委": 常委 is a member, not the body; the name is the whole one."""
+    d = parsed("meta_cut_short.txt")
+    assert d["department"] == "福建省人大常委会办公厅"
+    assert d["region"] == {"province": "福建省", "city": None, "county": None}
+    assert (d["fiscal_year"], d["kind"]) == (2023, "final")
+    assert not [r for r in rules(d) if r.startswith(("department", "region"))]
+
+
+def test_a_name_given_only_in_table_headers():
+    """No title names the department: "部门名称：…  金额单位：万元" and
+    "单位名称：…（汇总）" in the tables' first rows do."""
+    d = parsed("meta_header_only.txt")
+    assert d["department"] == "德阳市旌阳区民政局"
+    assert d["region"] == {"province": "四川省", "city": "德阳市", "county": "旌阳区"}
+    assert (d["fiscal_year"], d["kind"]) == (2023, "budget")
+    assert stated(d["totals"]) == {
+        "income_total": 1500.0,
+        "grand_total": 1500.0,
+        "expenditure_total": 1500.0,
+        "general_public_budget_income": 1500.0,
+        "government_fund_income": 0.0,
+        "basic_expenditure": 600.0,
+        "project_expenditure": 900.0,
+    }
+    assert not [r for r in rules(d) if r.startswith(("department", "region"))]
+
+
+def test_no_name_that_ends_like_a_department_gives_null_and_a_check():
+    d = parsed("meta_department_unknown.txt")
+    assert d["department"] is None
+    found = check(d, "department_unknown")
+    assert found["severity"] == "error"
+    assert "福建省人大常委" in found["message"] and "不完整" in found["message"]
+    assert d["region"] == {"province": "福建省", "city": None, "county": None}
+    assert "表格标题" in check(d, "region_from_context")["message"]
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "第二部分宁德市寿宁县财政局",
+        "负责应由福建省人民检察院",
+        "福建省人大常委",
+        "会办公厅",
+        "宁德市寿宁县财政",
+        "一、宁德市寿宁县财政局",
+    ],
+)
+def test_names_that_do_not_look_like_a_department(name):
+    from disclosures.parsing.extract.metadata import _not_a_department
+
+    assert _not_a_department(name) is not None
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "宁德市寿宁县财政局",
+        "福建省人大常委会办公厅",
+        "中共成都市委党校",
+        "成都市总工会",
+        "某市人民政府办公室",
+        "某县公路管理处",
+        "某市卫生健康委",
+        "某县疾病预防控制中心",
+    ],
+)
+def test_names_that_look_like_a_department(name):
+    from disclosures.parsing.extract.metadata import _not_a_department
+
+    assert _not_a_department(name) is None
+
+
+def test_the_region_from_a_heading_when_the_name_holds_no_place():
+    """ "教育局2023年部门决算", the county named only in a heading / running header."""
+    d = parsed("meta_region_from_context.txt")
+    assert d["department"] == "教育局"
+    assert d["region"] == {"province": "浙江省", "city": "温州市", "county": "永嘉县"}
+    found = check(d, "region_from_context")
+    assert found["severity"] == "info"
+    assert "永嘉县" in found["message"] and "永嘉县人民政府信息公开" in found["message"]
+    assert "region_unknown" not in rules(d)
+
+
+def test_two_places_in_the_headings_leave_the_region_unknown():
+    d = parsed("meta_region_conflict.txt")
+    assert d["department"] == "教育局"
+    assert d["region"] == {"province": None, "city": None, "county": None}
+    found = check(d, "region_unknown")
+    assert "平阳县" in found["message"] and "永嘉县" in found["message"]
+    assert "region_from_context" not in rules(d)
+
+
+def test_the_body_gives_a_region_only_below_the_province_and_with_a_warning():
+    base = "教育局2023年部门预算\n部门收支总表\n单位：万元\n项目\t预算数\t项目\t预算数\n"
+    base += "本年收入合计\t10\t本年支出合计\t10\n"
+    county = parse(
+        (base + "本局是永嘉县人民政府的工作部门，主管全县教育工作，下属学校四十二所。\n").encode()
+    ).to_dict()
+    assert county["region"] == {"province": "浙江省", "city": "温州市", "county": "永嘉县"}
+    found = check(county, "region_from_context")
+    assert found["severity"] == "warning" and "正文" in found["message"]
+    province = parse(
+        (base + "本局按照《浙江省预算公开办法》编制部门预算并向社会公开，接受社会监督。\n").encode()
+    ).to_dict()
+    assert province["region"] == {"province": None, "city": None, "county": None}
+    assert "region_unknown" in rules(province)
+
+
+def test_an_ambiguous_place_in_the_name_is_not_replaced_by_other_places():
+    """鼓楼区 exists in several cities: a heading naming 平阳县 says nothing about it."""
+    text = "鼓楼区财政局2023年部门预算\n平阳县预算公开专栏\n部门收支总表\n单位：万元\n"
+    text += "项目\t预算数\t项目\t预算数\n本年收入合计\t10\t本年支出合计\t10\n"
+    d = parse(text.encode()).to_dict()
+    assert d["region"] == {"province": None, "city": None, "county": None}
+    assert "region_unknown" in rules(d) and "region_from_context" not in rules(d)
+
+
+def test_a_year_printed_with_spaces():
+    """ "2 0 2 3 年 部 门 预 算" in the title; 2022 is named more often in the text."""
+    d = parsed("meta_year_spaced.txt")
+    assert (d["fiscal_year"], d["kind"]) == (2023, "budget")
+    assert d["department"] == "南充市顺庆区财政局"
+    assert d["totals"]["income_total"] == 1200.0
+
+
+def test_a_year_in_chinese_numerals_and_full_width_digits():
+    d = parsed("meta_year_chinese.txt")
+    assert (d["fiscal_year"], d["kind"]) == (2023, "final")
+    assert d["department"] == "南充市顺庆区审计局"
+    assert d["region"] == {"province": "四川省", "city": "南充市", "county": "顺庆区"}
+    assert "fiscal_year_unknown" not in rules(d)
+
+
+@pytest.mark.parametrize(
+    "text,expected",
+    [
+        ("2 0 2 3 年部门预算", "2023年部门预算"),
+        ("２０２３年", "2023年"),
+        ("二〇二三年度部门决算", "2023年度部门决算"),
+        ("二O二二年", "2022年"),
+        ("二零二四年", "2024年"),
+        ("合计 1 2 0 2 3", "合计 1 2 0 2 3"),
+        ("一二〇二三年", "一二〇二三年"),
+    ],
+)
+def test_years_are_normalised(text, expected):
+    from disclosures.parsing.normalize import normalise_years
+
+    assert normalise_years(text).replace(" 年", "年") == expected
+
+
+def test_gazetteer_mentions_and_containment():
+    from disclosures.parsing.gazetteer import contains, mentions
+
+    assert mentions("本局是浙江省温州市平阳县人民政府工作部门，与永嘉县、鼓楼区合作") == [
+        ("浙江省温州市平阳县", "330326"),
+        ("永嘉县", "330324"),
+    ]
+    assert mentions("福州市鼓楼区教育局") == [("福州市鼓楼区", "350102")]
+    assert mentions("城区学校和高新区") == []
+    assert contains("330000", "330326") and contains("330300", "330326")
+    assert contains("330326", "330326") and not contains("330324", "330326")
