@@ -93,8 +93,14 @@ def disclosure_upload(request: HtmxHttpRequest) -> HttpResponse:
     """Store each file and queue its parse; answer JSON for the drag-and-drop page."""
     form = DisclosureUploadForm(request.POST, request.FILES)
     wants_json = "application/json" in request.headers.get("Accept", "")
+    # Files dropped while streaming in because they passed the per-file limit.
+    too_large = [
+        _("%(name)s 超过 %(mb)s MB 的上限，未保存。")
+        % {"name": name, "mb": settings.YUJUE_MAX_UPLOAD_MB}
+        for name in getattr(request, "oversized_uploads", [])
+    ]
     if not form.is_valid():
-        errors = [str(e) for e in form.errors.get("files", [])] or [_("上传失败。")]
+        errors = too_large or [str(e) for e in form.errors.get("files", [])] or [_("上传失败。")]
         if wants_json:
             return JsonResponse({"results": [], "errors": errors}, status=400)
         if request.htmx:
@@ -103,7 +109,8 @@ def disclosure_upload(request: HtmxHttpRequest) -> HttpResponse:
             messages.error(request, error)
         return redirect("disclosures:disclosure_list")
 
-    results, outcomes = [], []
+    results: list[dict] = [{"name": "", "ok": False, "error": e} for e in too_large]
+    outcomes: list[dict] = [{"name": "", "error": e} for e in too_large]
     for upload in form.cleaned_data["files"]:
         try:
             outcome = services.ingest_upload(upload, upload.name, user=request.user)

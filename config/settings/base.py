@@ -36,6 +36,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "disclosures.uploads.RequestSizeLimitMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "config.middleware.IgnoreAcceptLanguageMiddleware",
@@ -140,6 +141,10 @@ CACHES = {
 
 # Uploads: the limit is checked per file in the form; larger files never reach the parser.
 YUJUE_MAX_UPLOAD_MB = env_int("YUJUE_MAX_UPLOAD_MB", 50, minimum=1)
+# One request (several files dropped at once) may carry at most this much; refused from
+# its Content-Length before the body is read (disclosures/uploads.py).
+YUJUE_MAX_REQUEST_MB = env_int("YUJUE_MAX_REQUEST_MB", 200, minimum=1)
+FILE_UPLOAD_HANDLERS = ["disclosures.uploads.PerFileLimitUploadHandler"]
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_NUMBER_FILES = env_int("YUJUE_MAX_FILES_PER_UPLOAD", 50, minimum=1)
 # A disclosure left in queued/parsing longer than this is re-queued by the sweep.
