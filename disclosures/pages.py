@@ -8,6 +8,15 @@ from django.core.files.storage import default_storage
 from .models import Disclosure
 
 SCALE = 1.6  # ≈ 115 dpi: table digits stay legible without huge files
+# A page image never exceeds this many pixels, whatever the page claims to measure (a
+# 636-byte PDF can declare a 14400 × 14400 pt page: 3.7 GB of pixels at SCALE).
+MAX_PIXELS = 6_000_000
+
+
+def page_scale(width_pt: float, height_pt: float) -> float:
+    """SCALE, reduced so that the image stays within MAX_PIXELS."""
+    area = max(width_pt, 1.0) * max(height_pt, 1.0)
+    return min(SCALE, 0.99 * (MAX_PIXELS / area) ** 0.5)  # pdfium rounds sizes up
 
 
 def render_page_png(disclosure: Disclosure, page: int) -> bytes | None:
@@ -25,7 +34,7 @@ def render_page_png(disclosure: Disclosure, page: int) -> bytes | None:
     try:
         if not 1 <= page <= len(pdf):
             return None
-        bitmap = pdf[page - 1].render(scale=SCALE)
+        bitmap = pdf[page - 1].render(scale=page_scale(*pdf[page - 1].get_size()))
         buffer = io.BytesIO()
         bitmap.to_pil().save(buffer, format="PNG", optimize=True)
     finally:
