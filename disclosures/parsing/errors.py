@@ -132,6 +132,9 @@ MESSAGES: dict[str, str] = {
         "文件过大或结构异常，解析进程因内存或资源限制被终止；"
         "文件已保存，可拆分后重新上传或请管理员处理。"
     ),
+    "archive_too_large": gettext_noop(
+        "文件解压后过大或压缩比异常（可能是“压缩炸弹”），没有读取。请检查文件后重新导出再上传。"
+    ),
     # a failure stored as text before codes existed (migration 0003): the old words
     "legacy": gettext_noop("解析失败：%(text)s"),
 }

@@ -13,6 +13,7 @@ import re
 import zipfile
 
 from ..errors import ParseError
+from ..limits import check_zip
 from ..types import Check, Document
 
 __all__ = ["detect_format", "read_checked", "read_document"]
@@ -84,6 +85,7 @@ def _detect_zip(data: bytes) -> str:
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as zf:
             names = set(zf.namelist())
+            check_zip(zf)  # before anything is inflated: no zip bombs
     except (zipfile.BadZipFile, OSError, ValueError) as err:
         raise ParseError("damaged_archive") from err
     if "word/document.xml" in names:
