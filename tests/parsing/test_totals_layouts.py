@@ -243,6 +243,19 @@ def test_bare_fund_names_in_a_list_under_this_years_income():
     assert rules(d) == []  # 321.09 twice, never 521.09 or 60: no prose_disagree
 
 
+def test_a_bare_expenditure_figure_after_another_subject_is_that_subjects():
+    """ "“三公”经费…支出预算为20.00万元，支出决算为12.50万元", "项目支出预算为300.00万元，
+    支出决算为280.00万元": the 支出决算 of the 三公 / of the projects, not the department's
+    本年支出合计."""
+    d = parsed("prose_other_subject.txt")
+    assert stated(d["totals"]) == {
+        "income_total": 980.0,
+        "general_public_budget_income": 980.0,
+        "project_expenditure": 280.0,
+    }
+    assert rules(d) == []
+
+
 # -------------------------------------------------------------- 7. other layouts
 
 

@@ -650,6 +650,8 @@ _HEAD_WORD = re.compile(
     r"(?P<income>本年收入|收入预算|预算收入)|(?P<grand>收入总计|收支总|总收入)|"
     r"(?P<other>支出|采购|三公|经费|结转)"
 )
+# Subjects other than the department's whole expenditure a sentence may be about.
+_OTHER_SUBJECT = re.compile(r"三公|费|采购|项目|基本支出|工资|资本性|一般公共预算|基金|国有资本")
 _PROCUREMENT_PARTS = re.compile(r"货物|工程|服务|中小企业|小微")
 
 
@@ -703,6 +705,15 @@ def prose_totals(sections: list[Section], pool: Pool, checks: list[Check]) -> No
                 if key == "procurement_total" and _PROCUREMENT_PARTS.search(text[m.start : m.end]):
                     continue
                 if key == "operating_expenditure" and "下属" in before:
+                    continue
+                if (
+                    key == "expenditure_total"
+                    and m.label.startswith("支出")
+                    and not re.search(r"(?:年|部门)$", text[: m.start])
+                    and _OTHER_SUBJECT.search(_sentence_before(text, m.start))
+                ):
+                    # "“三公”经费…支出预算为20.00万元，支出决算为12.50万元": a bare 支出决算
+                    # after another subject in the sentence is that subject's.
                     continue
                 if key == "income_total":
                     sentence = text[
@@ -846,6 +857,12 @@ def _fund_parts(sec: Section, pool: Pool) -> None:
                 sec.source(at + split.end() + m.start(), at + split.end() + m.end()),
                 "prose",
             )
+
+
+def _sentence_before(text: str, pos: int) -> str:
+    """The sentence around ``pos`` up to ``pos`` (from the last full stop or semicolon)."""
+    start = max(text.rfind("。", 0, pos), text.rfind("；", 0, pos), text.rfind(";", 0, pos)) + 1
+    return text[start:pos]
 
 
 def _sentence(text: str, pos: int) -> str:
