@@ -50,6 +50,7 @@ _END = (
     r"(?:局|委员会|办公室|办公厅|厅|委|院|中心|署|馆|所|站|队|部|会|办|处|室|校|社|团|"
     r"幼儿园)"
 )
+_END_CHAR = re.compile("[局委办院厅部会站心室所队馆校处社团署园]")
 # Heading numbers in front of a title: "第二部分", "一、", "（三）", "1.", "附件2：".
 _HEADING_NUMBER = re.compile(
     r"^(?:第[一二三四五六七八九十\d]+(?:部分|章|节|篇)|[一二三四五六七八九十]+[、.．]|"
@@ -252,6 +253,8 @@ def _candidates(document: Document) -> list[tuple[str, int, Source]]:
 
 def _labelled_names(text: str) -> list[str]:
     """Names given after a field label: "部门：某局", "编制单位：某局 单位：万元"."""
+    if "：" not in text and ":" not in text:
+        return []
     names = []
     for m in _LABELLED.finditer(clean_text(normalise_years(text))):
         name = _title_name(m.group(1))
@@ -262,6 +265,8 @@ def _labelled_names(text: str) -> list[str]:
 
 def _title_name(text: str) -> str | None:
     """The department named by a title-like line, or None."""
+    if not _END_CHAR.search(text):
+        return None  # most table cells: no word a department's name ends with
     t = compact(normalise_years(text))
     # The year first: "2023年南京市…" must not lose "2023" to the number-prefix rule and
     # leave "年南京市…".
@@ -271,6 +276,8 @@ def _title_name(text: str) -> str | None:
     t = re.sub(r"^20\d{2}年度?", "", t)
     t = _LEADING_WORDS.sub("", t)
     t = _REPORT_WORDS.sub("", t)
+    if not _END_CHAR.search(t[-1:]):
+        return None
     name = expand_department(t)
     return name if _not_a_department(name) is None else None
 
