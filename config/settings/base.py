@@ -8,6 +8,9 @@ from pathlib import Path
 import dj_database_url
 from django.utils.translation import gettext_lazy as _
 
+from csp.constants import NONCE, NONE, SELF
+from django.core.exceptions import ImproperlyConfigured
+
 from .env import env_bool, env_int, env_list, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -30,6 +33,9 @@ INSTALLED_APPS = [
     "django_filters",
     "django_htmx",
     "axes",
+    "csp",
+    "health_check",
+    "ninja",  # Swagger UI for /api/docs from its own static files, not a CDN
     "disclosures",
     "comparisons",
 ]
@@ -170,6 +176,13 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# A worker child is replaced after this many tasks, or once its resident memory passed
+# this (checked after each task), so a leak or one huge file cannot grow it for good; and
+# while parsing, its address space is capped (config/celery_app.py): an allocation past
+# it fails with MemoryError and the disclosure is failed "文件过大或结构异常".
+CELERY_WORKER_MAX_TASKS_PER_CHILD = env_int("YUJUE_WORKER_MAX_TASKS_PER_CHILD", 200, minimum=1)
+CELERY_WORKER_MAX_MEMORY_PER_CHILD = 1024 * env_int("YUJUE_WORKER_MAX_MEMORY_MB", 1024, minimum=128)
+YUJUE_PARSE_ADDRESS_SPACE_MB = env_int("YUJUE_PARSE_ADDRESS_SPACE_MB", 4096, minimum=512)
 CELERY_TASK_SOFT_TIME_LIMIT = env_int("YUJUE_PARSE_SOFT_TIME_LIMIT", 240, minimum=10)
 CELERY_TASK_TIME_LIMIT = env_int("YUJUE_PARSE_TIME_LIMIT", 300, minimum=20)
 CELERY_TASK_DEFAULT_QUEUE = "default"
@@ -191,3 +204,54 @@ LOGGING = {
     "loggers": {"django.db.backends": {"level": "WARNING"}, "axes": {"level": "WARNING"}},
 }
 AXES_VERBOSE = False
+
+# --- Content-Security-Policy (django-csp 4) ----------------------------------------------
+# Scripts, styles, fonts and fetches come from this site only (plotly.js, htmx and Swagger
+# UI are our static files). The one kind of inline script, each plotly figure's, carries
+# the response's nonce ({% chart %} in comparisons/templatetags/yujue.py); inline style
+# attributes are refused. No page may be put in a frame, except the comparison's embed
+# view (/compare/?…&embed=1), which sites in YUJUE_EMBED_ANCESTORS may frame.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [NONE],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
+# Who may frame the embed view: "*" (any site, the default) or a comma-separated list of
+# CSP sources such as https://news.example.cn,https://*.example.org.
+YUJUE_EMBED_ANCESTORS = env_list("YUJUE_EMBED_ANCESTORS", ["*"])
+if not YUJUE_EMBED_ANCESTORS or any(
+    c in source for source in YUJUE_EMBED_ANCESTORS for c in ' \t;"'
+):
+    raise ImproperlyConfigured(
+        "YUJUE_EMBED_ANCESTORS must be * or a comma-separated list of origins "
+        f"(https://example.cn), got {YUJUE_EMBED_ANCESTORS!r}"
+    )
+
+# --- /healthz (django-health-check; config/health.py) -------------------------------------
+# The scheduler sends a heartbeat task every YUJUE_HEARTBEAT_EVERY_SECONDS; the worker that
+# runs it writes the time to the cache. /healthz fails when the last one is older than
+# YUJUE_WORKER_SILENT_AFTER_SECONDS (no worker, or no scheduler, for that long). It must
+# exceed the interval plus the parse time limit: a busy worker answers after its parse.
+CELERY_IMPORTS = ["config.health"]
+YUJUE_HEARTBEAT_EVERY_SECONDS = env_int("YUJUE_HEARTBEAT_EVERY_SECONDS", 60, minimum=10)
+YUJUE_WORKER_SILENT_AFTER_SECONDS = env_int("YUJUE_WORKER_SILENT_AFTER_SECONDS", 600, minimum=60)
+if YUJUE_WORKER_SILENT_AFTER_SECONDS <= YUJUE_HEARTBEAT_EVERY_SECONDS + CELERY_TASK_TIME_LIMIT:
+    raise ImproperlyConfigured(
+        "YUJUE_WORKER_SILENT_AFTER_SECONDS must exceed YUJUE_HEARTBEAT_EVERY_SECONDS plus "
+        "YUJUE_PARSE_TIME_LIMIT, or a worker busy with a long parse would count as gone."
+    )
+CELERY_BEAT_SCHEDULE["worker-heartbeat"] = {
+    "task": "config.health.heartbeat",
+    "schedule": YUJUE_HEARTBEAT_EVERY_SECONDS,
+    # A heartbeat nobody ran within an interval is dropped, not answered late in a burst.
+    "options": {"expires": YUJUE_HEARTBEAT_EVERY_SECONDS},
+}

@@ -109,6 +109,11 @@ def run_parse(disclosure_id: int) -> Disclosure | None:
         return _fail(disclosure, exc.code, **exc.params)
     except SoftTimeLimitExceeded:
         return _fail(disclosure, "timeout", limit=settings.CELERY_TASK_SOFT_TIME_LIMIT)
+    except MemoryError:
+        # The parse hit the worker's address-space limit (config/celery_app.py): the file
+        # is too large or built to exhaust memory. The worker lives on; the row says why.
+        log.warning("disclosure %s exhausted the parse memory limit", disclosure_id)
+        return _fail(disclosure, "too_large_or_malformed")
     except DatabaseError:
         _requeue_after_transient(disclosure_id)
         raise

@@ -54,3 +54,37 @@ def test_a_tiny_pdf_declaring_a_huge_page_gets_a_bounded_image_rendered_once(sta
 def test_an_ordinary_page_keeps_the_legible_scale():
     assert pages.page_scale(595, 842) == pages.SCALE
     assert pages.page_scale(14400, 14400) < 0.2
+
+
+def test_a_parse_that_runs_out_of_memory_fails_with_a_reason_not_a_dead_worker(
+    monkeypatch, sample_bytes, django_capture_on_commit_callbacks
+):
+    from disclosures import parsing, services
+    from disclosures.choices import Status
+    from disclosures.models import Disclosure
+
+    def exhaust(*args, **kwargs):
+        raise MemoryError
+
+    monkeypatch.setattr(parsing, "parse", exhaust)
+    with django_capture_on_commit_callbacks(execute=True):
+        outcome = services.ingest_upload(io.BytesIO(sample_bytes("003_80d4eeabc6cbe8f7")), "a.txt")
+    row = Disclosure.objects.get(pk=outcome.disclosure.pk)
+    assert row.status == Status.FAILED and row.error_code == "too_large_or_malformed"
+    assert "文件过大或结构异常" in row.error_message
+
+
+def test_the_worker_address_space_cap_turns_a_huge_allocation_into_memory_error():
+    import subprocess
+    import sys
+
+    script = (
+        "import os; os.environ['DJANGO_SETTINGS_MODULE']='config.settings.test';"
+        "os.environ['YUJUE_PARSE_ADDRESS_SPACE_MB']='1024';"
+        "import django; django.setup();"
+        "from config.celery_app import limit_address_space;"
+        "assert limit_address_space() == 1024 * 1024 * 1024;"
+        "\ntry:\n    bytearray(3 * 1024 ** 3)\nexcept MemoryError:\n    print('capped')"
+    )
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True)
+    assert done.stdout.strip() == "capped", done.stderr[-2000:]
