@@ -9,6 +9,8 @@ from __future__ import annotations
 from decimal import Decimal
 from pathlib import Path
 
+import pytest
+
 from disclosures.parsing import parse
 from disclosures.parsing.checks import check_totals
 
@@ -88,6 +90,39 @@ def test_a_final_account_with_a_three_public_subtotal_beside_meetings_and_traini
     assert prov["three_public.total"]["text"].startswith("决算数")
     assert prov["three_public.vehicle_purchase"]["derived"] is True
     assert "derived" not in prov["three_public.total"]
+
+
+def test_a_reader_that_repeats_a_merged_cells_text_in_every_column_reads_the_same():
+    text = (DATA / "three_public_meetings_training_final.txt").read_text("utf-8")
+    group = [
+        ["合计", *["“三公”经费"] * 6, "会议费", "培训费"],
+        ["合计", "小计", "因公出国（境）费", *["公务用车购置及运行费"] * 3, "公务接待费"]
+        + ["会议费", "培训费"],
+        ["合计", "小计", "因公出国（境）费", "小计", "购置费", "运行费", "公务接待费"]
+        + ["会议费", "培训费"],
+    ]
+    header = ["\t".join(["预算数"] * 9 + ["决算数"] * 9)]
+    header += ["\t".join(row + row) for row in group]
+    lines = text.splitlines()
+    start = next(i for i, line in enumerate(lines) if line.startswith("预算数"))
+    lines[start : start + 4] = header
+    d = parse("\n".join(lines).encode(), "x.txt").to_dict()
+    assert d["three_public"] == parsed("three_public_meetings_training_final")["three_public"]
+    assert d["three_public"]["total"] == 19.7
+
+
+@pytest.mark.parametrize("repeat", [False, True], ids=["merged", "repeated"])
+def test_a_three_public_heading_over_meetings_and_training_does_not_make_the_total_three_public(
+    repeat,
+):
+    """ "“三公”经费" printed over the whole table, 会议费 and 培训费 included: its 合计 is
+    still the 合计 with them, not the 三公 total."""
+    text = (DATA / "three_public_meetings_training_budget.txt").read_text("utf-8")
+    top = ["“三公”经费"] * 8 if repeat else ["“三公”经费"] + [""] * 7
+    text = text.replace("合计\t因公出国", "\t".join(top) + "\n合计\t因公出国", 1)
+    d = parse(text.encode(), "x.txt").to_dict()
+    assert d["three_public"] == parsed("three_public_meetings_training_budget")["three_public"]
+    assert d["three_public"]["total"] == 20.0
 
 
 def test_a_meetings_and_training_total_that_does_not_add_up_is_flagged():

@@ -192,7 +192,7 @@ def _header_grid(table: LogicalTable) -> list[list[_HeaderCell]]:
                 j > 0
                 and out[j - 1].text
                 and any(header[k][j] for k in range(i + 1, len(header)))
-                and all(grid[k][j] == grid[k][j - 1] for k in range(i))
+                and all(grid[k][j].text == grid[k][j - 1].text for k in range(i))
             ):
                 out.append(out[j - 1])
             else:
@@ -234,7 +234,7 @@ def _columns(table: LogicalTable) -> list[_Column]:
                     item = "vehicle"
                     break
                 if kind == "total":
-                    span = [k for k in range(table.width) if grid[parent.row][k] == parent]
+                    span = _span(grid[parent.row], j)
                     covers_beside = any(
                         _item_of(grid[r][k].text) in _BESIDE
                         for k in span
@@ -248,6 +248,18 @@ def _columns(table: LogicalTable) -> list[_Column]:
             label = f"{stack[own_at - 1].text} {own.text}"
         columns.append(_Column(j, item, group, label))
     return columns
+
+
+def _span(row: list[_HeaderCell], j: int) -> range:
+    """The columns a header cell covers: the run of cells around ``j`` with its text (a
+    reader that repeats a merged cell's text in every position gives the same run)."""
+    text = row[j].text
+    lo, hi = j, j
+    while lo > 0 and row[lo - 1].text == text:
+        lo -= 1
+    while hi + 1 < len(row) and row[hi + 1].text == text:
+        hi += 1
+    return range(lo, hi + 1)
 
 
 def _resolve_sums(cols: list[_Column]) -> list[_Column]:
