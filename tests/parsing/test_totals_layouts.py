@@ -89,6 +89,18 @@ def test_a_total_only_the_fiscal_table_states_stays_null_with_a_check():
     assert rules(d) == ["fiscal_only", "fiscal_only"]
 
 
+def test_a_fiscal_table_printed_right_after_with_its_title_in_its_first_row():
+    """No paragraph between the two tables and the 财政拨款 title in the table's own first
+    row: the reader joins them as one table; read apart, by that title row."""
+    d = parsed("totals_fiscal_table_joined.txt")
+    assert stated(d["totals"]) == {
+        "carryover_income": 50.0,
+        "grand_total": 1050.0,
+        "general_public_budget_income": 800.0,
+    }
+    assert rules(d) == ["fiscal_only", "fiscal_only"]  # 本年收入 800, 本年支出 830
+
+
 def test_fiscal_totals_stand_for_the_department_when_all_its_funds_are_fiscal():
     """Chongqing's layout: the all-funds 收支总表 has no carry-over rows and a plain 合计
     on both sides (its 收入总计, 1,500); it equals the 财政拨款 收入合计, so every part of

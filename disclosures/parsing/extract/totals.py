@@ -291,13 +291,76 @@ def _pairs(table: LogicalTable) -> tuple[list[_Pair], list[_Pair]]:
     return _join_wrapped(pairs_in), _join_wrapped(pairs_out)
 
 
+def _title_row(cells: tuple[str, ...]) -> str | None:
+    """A row holding only a table's title ("财政拨款收支总表" across the whole width)."""
+    texts = {compact(c) for c in cells if c.strip()}
+    if len(texts) != 1:
+        return None
+    text = next(iter(texts))
+    if "表" not in text or len(text) > 60 or parse_amount(text) is not None:
+        return None
+    return text
+
+
+def _parts(table: LogicalTable) -> list[tuple[LogicalTable, str | None]]:
+    """The tables a logical table holds: another table printed right after this one
+    with its title in its first row (no paragraph between) arrives joined to it. Each
+    part with its own title row (None for the first)."""
+    cuts = [
+        i
+        for i, r in enumerate(table.rows)
+        if i >= table.header_count and i > 0 and _title_row(r.cells)
+    ]
+    if not cuts:
+        return [(table, None)]
+    parts: list[tuple[LogicalTable, str | None]] = [
+        (_sub_table(table, table.rows[: cuts[0]], table.header_count), None)
+    ]
+    for k, at in enumerate(cuts):
+        rows = table.rows[at + 1 : cuts[k + 1] if k + 1 < len(cuts) else len(table.rows)]
+        header = 0
+        while header < len(rows) and not any(
+            parse_amount(c) is not None for c in rows[header].cells
+        ):
+            header += 1
+        parts.append((_sub_table(table, rows, header), _title_row(table.rows[at].cells)))
+    return parts
+
+
+def _sub_table(table: LogicalTable, rows: list[Row], header: int) -> LogicalTable:
+    width = max((len(r.cells) for r in rows), default=0)
+    labels = [
+        " ".join(
+            compact(r.cells[j]) for r in rows[:header] if j < len(r.cells) and r.cells[j].strip()
+        )
+        for j in range(width)
+    ]
+    return LogicalTable(
+        title=table.title,
+        unit=table.unit,
+        unit_stated=table.unit_stated,
+        rows=list(rows),
+        header_count=header,
+        labels=labels,
+    )
+
+
 def summary_table_totals(table: LogicalTable, pool: Pool, checks: list[Check]) -> None:
     """Read one 收支总表 (all funds) or 财政拨款收支总表 into the pool.
 
     A 财政拨款 table's funding-source rows are the department's own fields
     (general_public_budget_income …); its totals are only the 财政拨款 part and go to
-    "_fiscal.<key>", never to the department's totals."""
-    fiscal = table_kind(table) == "summary_fiscal"
+    "_fiscal.<key>", never to the department's totals. A table joined to it (its title
+    in its own first row) is read by its own title, or not at all when it is not a
+    收支总表."""
+    for part, title in _parts(table):
+        if title is None:
+            _read_summary(part, table_kind(table) == "summary_fiscal", pool, checks)
+        elif _SUMMARY_TITLE.search(title):
+            _read_summary(part, _summary_scope(part, title) == "summary_fiscal", pool, checks)
+
+
+def _read_summary(table: LogicalTable, fiscal: bool, pool: Pool, checks: list[Check]) -> None:
     rank = RANK_TABLE_FISCAL if fiscal else RANK_TABLE
 
     def key(name: str) -> str:
