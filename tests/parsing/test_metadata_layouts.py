@@ -6,6 +6,7 @@ what was done or why a value is null."""
 
 from __future__ import annotations
 
+import html
 import json
 import time
 from pathlib import Path
@@ -259,6 +260,37 @@ def test_html2text_rows_without_outer_pipes_read_the_same(name):
     for key in ("department", "region", "fiscal_year", "kind", "totals", "functional"):
         assert plain[key] == d[key], key
     assert rules(plain) == rules(d)
+
+
+@pytest.mark.parametrize("name", ["web_summary_pipes.txt", "web_summary_interleaved.txt"])
+def test_flattened_rows_pasted_into_word_or_shown_in_a_web_page_read_the_same(name):
+    """The html2text lines as Word paragraphs, and as the lines of a <pre> block."""
+    from .test_docx_layouts import as_word
+
+    text = html2text_form((DATA / name).read_text("utf-8"))
+    plain = parse(text.encode(), name).to_dict()
+    word = parse(as_word(text), "page.docx").to_dict()
+    parts: list[str] = []
+    rows: list[str] = []
+    for line in text.splitlines():
+        if "|" in line:
+            rows.append(line)
+            continue
+        if rows:  # each table's lines in a <pre> block of their own
+            parts.append(f"<pre>{html.escape(chr(10).join(rows))}</pre>")
+            rows = []
+        if line.strip():
+            tag = "h1" if line.startswith("#") else "p"
+            parts.append(f"<{tag}>{html.escape(line.lstrip('# '))}</{tag}>")
+    if rows:
+        parts.append(f"<pre>{html.escape(chr(10).join(rows))}</pre>")
+    page = f"<html><head><meta charset='utf-8'></head><body>{''.join(parts)}</body></html>"
+    web = parse(page.encode(), "page.html").to_dict()
+    assert word["source"]["format"] == "docx" and web["source"]["format"] == "html"
+    for key in ("department", "fiscal_year", "kind", "totals"):
+        assert word[key] == plain[key], key
+        assert web[key] == plain[key], key
+    assert rules(word) == rules(plain) == rules(web)
 
 
 def test_a_summary_table_printed_in_odd_orders_is_read_where_unambiguous():

@@ -10,7 +10,9 @@ instead would double-count amounts (a merged 合计 cell read twice); leaving th
 out would shift every later column left of its header. With empty positions every
 row has one entry per grid column, as in the PDF, DOCX and XLSX readers.
 
-A table nested inside a cell contributes its text to that cell. Ruby annotations
+A table nested inside a cell contributes its text to that cell. Each line of a
+``<pre>`` block is a paragraph of its own (tables shown as text keep their rows). Ruby
+annotations
 (``<rt>``/``<rp>``: the reading printed above a character) are not text and are skipped.
 """
 
@@ -160,6 +162,14 @@ class _Walker:
                 continue
             if name == "br":
                 self.flush()
+                continue
+            if name == "pre":
+                # Preformatted text keeps its lines: a table a page shows as text
+                # ("收入项目 | 金额 | …" rows) must not run together into one paragraph.
+                self.flush()
+                for line in child.get_text().splitlines():
+                    self.buffer.append(line)
+                    self.flush()
                 continue
             block = name in _BLOCK_TAGS
             if block:
