@@ -97,6 +97,9 @@ DATABASES = {
     "default": dj_database_url.parse(
         _DATABASE_URL,
         conn_max_age=env_int("DB_CONN_MAX_AGE", 60, minimum=0),
+        # A persistent connection the server dropped (restart, failover) is noticed and
+        # replaced before the next request or task uses it.
+        conn_health_checks=True,
     )
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
@@ -186,7 +189,18 @@ YUJUE_PARSE_ADDRESS_SPACE_MB = env_int("YUJUE_PARSE_ADDRESS_SPACE_MB", 4096, min
 CELERY_TASK_SOFT_TIME_LIMIT = env_int("YUJUE_PARSE_SOFT_TIME_LIMIT", 240, minimum=10)
 CELERY_TASK_TIME_LIMIT = env_int("YUJUE_PARSE_TIME_LIMIT", 300, minimum=20)
 CELERY_TASK_DEFAULT_QUEUE = "default"
-CELERY_TASK_ROUTES = {"disclosures.tasks.parse_disclosure": {"queue": "parsing"}}
+# Parses on "parsing"; the sweep on "maintenance", which its own worker consumes, so a
+# queue of long parses never delays the recovery of stuck rows.
+CELERY_TASK_ROUTES = {
+    "disclosures.tasks.parse_disclosure": {"queue": "parsing"},
+    "disclosures.tasks.sweep_stuck_disclosures": {"queue": "maintenance"},
+}
+if YUJUE_STUCK_AFTER_SECONDS <= CELERY_TASK_TIME_LIMIT:
+    raise ImproperlyConfigured(
+        f"YUJUE_STUCK_AFTER_SECONDS ({YUJUE_STUCK_AFTER_SECONDS}) must exceed "
+        f"YUJUE_PARSE_TIME_LIMIT ({CELERY_TASK_TIME_LIMIT}): the sweep would re-queue "
+        "parses that are still running."
+    )
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BEAT_SCHEDULE = {
     "sweep-stuck-disclosures": {

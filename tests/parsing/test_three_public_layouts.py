@@ -252,6 +252,15 @@ def test_none_stated_in_prose_is_zero():
     assert "derived" not in d["provenance"]["three_public.overseas"]
 
 
+def test_a_three_public_total_of_zero_makes_every_item_zero():
+    text = "# 某某县档案馆2024年部门预算\n\n## 四、“三公”经费预算情况说明\n\n2024年“三公”经费预算为0。\n"
+    d = parse(text.encode(), "x.txt").to_dict()
+    assert d["three_public"] == figures(
+        total=0.0, overseas=0.0, vehicle_purchase=0.0, vehicle_operation=0.0, reception=0.0
+    )
+    assert d["provenance"]["three_public.reception"]["derived"] is True
+
+
 def test_none_stated_for_last_year_says_nothing_about_this_year():
     text = (
         "# 某某县水务局2024年部门预算\n\n## 四、“三公”经费预算情况说明\n\n"
@@ -320,6 +329,16 @@ def test_a_transposed_budget_table_reads_this_years_column():
     )
     assert rules(d) == []
     assert d["provenance"]["three_public.total"]["text"].startswith("2024年预算数")
+
+
+def test_a_transposed_table_with_a_number_column_and_one_amount_column():
+    """序号 | 项目 | 金额: the 序号 is not a figure; the blank 购置费 is 0 by its 公务用车 row."""
+    d = parsed("three_public_transposed_numbered_budget")
+    assert d["three_public"] == figures(
+        total=9.6, overseas=0.0, vehicle_purchase=0.0, vehicle_operation=6.0, reception=3.6
+    )
+    assert rules(d) == []
+    assert d["provenance"]["three_public.vehicle_purchase"]["derived"] is True
 
 
 def test_a_table_of_last_years_figures_only_is_not_read():

@@ -365,15 +365,15 @@ def _cell_source(row: Row, column: _Column, text: str) -> Source:
     return row.source(f"{group}{column.label} {text.strip()}".strip())
 
 
-def _row_label(row: Row) -> str:
-    """The cell naming a row's figure: the first one before the figures that names an
-    item (a code or unit column may stand before it)."""
-    for cell in row.cells:
-        if parse_amount(cell) is not None:
-            break
+def _row_label(row: Row) -> tuple[str, int]:
+    """The cell naming a row's figure and its column: the first cell that names an item
+    before the figures (a 序号, code or unit column may stand before it)."""
+    for j, cell in enumerate(row.cells):
         if _item_of(cell) is not None:
-            return cell
-    return ""
+            return cell, j
+        if parse_amount(cell) is not None and not re.fullmatch(r"\d{1,2}", compact(cell)):
+            break  # a figure: the label, if any, came before it
+    return "", -1
 
 
 def _read_rows(
@@ -382,8 +382,9 @@ def _read_rows(
     """Items as rows (因公出国（境）费 | 预算数 | 决算数 …)."""
     labelled: list[tuple[Row, str, str]] = []  # row, item, label text
     previous: str | None = None
+    label_column = 0
     for row in table.body:
-        label = _row_label(row)
+        label, at = _row_label(row)
         item = _item_of(label)
         if item is None or item == "part":
             continue
@@ -398,6 +399,7 @@ def _read_rows(
         ):
             item = "vehicle"
         labelled.append((row, item, compact(label)))
+        label_column = max(label_column, at)
         previous = item
     if len({item for _, item, _ in labelled}) < 2:
         return None
@@ -407,7 +409,7 @@ def _read_rows(
             j
             for row, _, _ in labelled
             for j, cell in enumerate(row.cells)
-            if parse_amount(cell) is not None
+            if j > label_column and parse_amount(cell) is not None
         }
     )
     if not numeric:
@@ -729,7 +731,7 @@ def settle_three_public(pool: Pool) -> None:
     stated = {k: pool.value(f"three_public.{k}") for k in _ITEMS}
     missing = [k for k, v in stated.items() if v is None]
     known = [v for v in stated.values() if v is not None]
-    if not missing or not known or not within(total, known, slack_items=len(_ITEMS)):
+    if not missing or not within(total, known, slack_items=len(_ITEMS)):
         return
     best = pool.best("three_public.total")
     assert best is not None
