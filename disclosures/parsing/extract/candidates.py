@@ -1,8 +1,9 @@
 """Candidates for one figure, from tables and prose, and how one is chosen.
 
 Every extractor proposes :class:`Candidate` values with a rank (lower is more
-trustworthy): a row of the department's 收支总表 outranks the 财政拨款 table, which
-outranks a sentence. The best-ranked candidate wins; a sentence that disagrees with
+trustworthy): a row of the department's 收支总表 outranks the 财政拨款 table (its
+funding-source rows; its totals only where all funds are 财政拨款), which outranks a
+sentence. The best-ranked candidate wins; a sentence that disagrees with
 the table figure raises a ``prose_vs_table`` check, two tables of the same standing
 that disagree raise ``tables_disagree``. Nothing is averaged or guessed.
 """

@@ -1,10 +1,18 @@
 """Totals (EXTRACTION.md "totals"): from 收支总表 rows, 合计 rows and sentences.
 
 收支总表 rows are read as label/amount pairs, income on the left, expenditure on the
-right. Income rows are tracked by section: the funding-source rows (一般公共预算拨款…)
-count as this year's income only when the table separates this year from carry-over
-(a 本年收入 row, or a 上年结转 row after them); a "收入合计" row after the carry-over is the
-grand total. The department's 收支总表 outranks the 财政拨款收支总表.
+right (or, in a one-column table, income rows then expenditure rows). Income rows are
+tracked by section: the funding-source rows (一般公共预算拨款…) count as this year's
+income only when the table separates this year from carry-over (a 本年收入 row, or a
+上年结转 row after them); a "收入合计" row after the carry-over is the grand total.
+
+All funds vs 财政拨款: the 收支总表 of all funds gives the department's totals. A
+财政拨款收支总表 (by its own title, else by its columns) gives the funding-source fields;
+its totals are only the 财政拨款 part and stand for the department only when the
+document shows all its funds are 财政拨款 (:func:`settle_fiscal`).
+
+Sentences rank below tables; a number a change word precedes is never read
+(:func:`.prose.is_change`).
 """
 
 from __future__ import annotations
