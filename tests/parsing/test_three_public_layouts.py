@@ -158,6 +158,17 @@ def test_without_a_total_of_any_kind_the_three_public_total_is_not_made_up():
     )
 
 
+def test_a_reception_column_split_into_domestic_and_foreign_gives_its_subtotal():
+    """公务接待费 (小计 | 国内接待费 | 外事接待费): the 小计 is the reception figure, not a
+    second 合计; the parts are not read."""
+    d = parsed("three_public_reception_split_budget")
+    assert d["three_public"] == figures(
+        total=32.0, overseas=20.0, vehicle_purchase=0.0, vehicle_operation=8.0, reception=4.0
+    )
+    assert rules(d) == []
+    assert d["provenance"]["three_public.reception"]["text"] == "公务接待费 小计 4.00"
+
+
 # ------------------------------------------------------------------ 2. blank cells, the sum check
 
 

@@ -226,12 +226,13 @@ def _columns(table: LogicalTable) -> list[_Column]:
         if item == "part" or item is None:
             continue
         if item == "sum":
-            # A 小计 under 公务用车购置及运行费 is the vehicle subtotal; under a "三公经费"
-            # group that leaves 会议费 / 培训费 outside, it is the 三公 total.
+            # A 小计 under 公务用车购置及运行费 is the vehicle subtotal (under 公务接待费,
+            # split into 国内 / 外事, the reception figure); under a "三公经费" group that
+            # leaves 会议费 / 培训费 outside, it is the 三公 total.
             for parent in reversed(stack[:own_at]):
                 kind = _item_of(parent.text)
-                if kind == "vehicle":
-                    item = "vehicle"
+                if kind in ("vehicle", "overseas", "reception", *_BESIDE):
+                    item = kind
                     break
                 if kind == "total":
                     span = _span(grid[parent.row], j)
@@ -244,7 +245,7 @@ def _columns(table: LogicalTable) -> list[_Column]:
                         item = "total"
                         break
         label = own.text
-        if _item_of(own.text) == "sum" and own_at > 0 and item in ("vehicle", "total"):
+        if _item_of(own.text) == "sum" and own_at > 0 and item != "sum":
             label = f"{stack[own_at - 1].text} {own.text}"
         columns.append(_Column(j, item, group, label))
     return columns
