@@ -544,3 +544,25 @@ def test_gazetteer_mentions_and_containment():
     assert mentions("城区学校和高新区") == []
     assert contains("330000", "330326") and contains("330300", "330326")
     assert contains("330326", "330326") and not contains("330324", "330326")
+
+
+def test_a_paired_table_that_is_not_income_and_expenditure_places_rows_by_position_only():
+    """人员经费 | 金额 | 公用经费 | 金额: "工资福利支出 | 100.00" stays on the left (支出
+    in a label says nothing about sides here); a row with fewer pairs that does not fit
+    cannot be placed, so its amounts are left out."""
+    text = (
+        "某县教育局2023年部门预算\n基本支出预算表\n单位：万元\n"
+        "人员经费项目 | 金额 | 公用经费项目 | 金额\n"
+        "工资福利支出 | 100.00\n"
+        "对个人和家庭的补助 | 办公费 | 20.00 | 5.00\n"
+        "奖金 | 印刷费 | 3.00\n"
+    )
+    document, checks = read_checked(text.encode())
+    (table,) = [b for b in document.blocks if hasattr(b, "rows")]
+    assert table.rows[1:] == (
+        ("工资福利支出", "100.00", "", ""),
+        ("对个人和家庭的补助", "20.00", "办公费", "5.00"),
+        ("奖金", "", "印刷费", ""),
+    )
+    assert [c.rule for c in checks] == ["flattened_rows_realigned", "flattened_row_ambiguous"]
+    assert checks[1].path is None

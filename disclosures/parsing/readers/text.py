@@ -345,7 +345,16 @@ def _side(label: str) -> int | None:
     return 0 if income else 1
 
 
-def _fits(row: tuple[str, ...], pairs: int) -> bool:
+def _sided(rows: tuple[tuple[str, ...], ...], header: int) -> bool:
+    """Whether a two-pair table is a 收入 | 支出 table: its header rows say 收入 over
+    the first pair and 支出 over the second ("收入项目 | 金额 | 支出项目 | 金额", or
+    "收 入 | | 支 出 |" above "项目 | 预算数 | 项目 | 预算数")."""
+    left = "".join(compact("".join(r[:2])) for r in rows[: header + 1])
+    right = "".join(compact("".join(r[2:4])) for r in rows[: header + 1])
+    return "收入" in left and "支出" in right and "支出" not in left
+
+
+def _fits(row: tuple[str, ...], pairs: int, sided: bool) -> bool:
     """The row already has its labels in label columns and its numbers in amount columns
     (and, in a 收入 | 支出 table, no expenditure label on the income side or the reverse:
     "结转下年 | 0.00" printed at the start of a row lost its empty cells)."""
@@ -356,7 +365,7 @@ def _fits(row: tuple[str, ...], pairs: int) -> bool:
             return True  # wider than the header: not a flattening this rule knows
         if (j % 2 == 0 and _is_number(cell)) or (j % 2 == 1 and _is_label(cell)):
             return False
-        if pairs == 2 and j % 2 == 0 and _side(cell) not in (None, j // 2):
+        if sided and j % 2 == 0 and _side(cell) not in (None, j // 2):
             return False
     return True
 
@@ -392,15 +401,16 @@ def _readings(cells: list[str]) -> list[list[tuple[str, str]]]:
     return distinct
 
 
-def _place(pairs: list[tuple[str, str]], count: int) -> list[int] | None:
-    """The pair slot of each (label, amount), or None when it cannot be known."""
+def _place(pairs: list[tuple[str, str]], count: int, sided: bool) -> list[int] | None:
+    """The pair slot of each (label, amount), or None when it cannot be known. Fewer
+    pairs than the table has are placed only in a 收入 | 支出 table, by their words."""
     sides = [_side(label) for label, _ in pairs]
     if len(pairs) == count:
         # In order; a row whose words say the opposite sides is not trusted.
-        if count == 2 and sides[0] == 1 and sides[1] == 0:
+        if sided and sides[0] == 1 and sides[1] == 0:
             return None
         return list(range(count))
-    if count != 2 or any(s is None for s in sides) or len(set(sides)) != len(sides):
+    if not sided or any(s is None for s in sides) or len(set(sides)) != len(sides):
         return None
     return [s for s in sides if s is not None]
 
@@ -410,18 +420,19 @@ def _realign(table: Table) -> tuple[Table, list[Check]]:
     if found is None:
         return table, []
     header, count = found
+    sided = count == 2 and _sided(table.rows, header)
     width = max(len(table.rows[header]), 2 * count)
     rows = list(table.rows)
     moved: list[str] = []
     checks: list[Check] = []
     for r in range(header + 1, len(rows)):
         row = rows[r]
-        if _fits(row, count):
+        if _fits(row, count, sided):
             continue
         cells = [c for c in row if c.strip()]
         shown = " | ".join(cells)
         readings = _readings(cells)
-        slots = _place(readings[0], count) if len(readings) == 1 and readings[0] else None
+        slots = _place(readings[0], count, sided) if len(readings) == 1 and readings[0] else None
         new = [""] * width
         if slots is not None:
             for (label, amount), slot in zip(readings[0], slots, strict=True):
@@ -431,10 +442,10 @@ def _realign(table: Table) -> tuple[Table, list[Check]]:
             labels = [c for c in cells if _is_label(c)]
             sides = [_side(c) for c in labels]
             known = (
-                len(labels) <= count
+                sided
+                and len(labels) <= count
                 and None not in sides
                 and len(set(sides)) == len(sides)
-                and count == 2
             )
             order = [k if s is None or not known else s for k, s in enumerate(sides)]
             for label, slot in zip(labels[:count], order, strict=False):
@@ -445,7 +456,7 @@ def _realign(table: Table) -> tuple[Table, list[Check]]:
                     "flattened_row_ambiguous",
                     f"表格转成文字时这一行错了位（“{shown}”）：无法确定其中的金额属于哪一项，"
                     "这一行的金额未读取，请对照原表核对。",
-                    "totals",
+                    "totals" if sided else None,
                 )
             )
         rows[r] = tuple(new)
