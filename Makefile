@@ -10,7 +10,7 @@ lint:
 migrate:
 	.venv/bin/python manage.py migrate
 worker:
-	.venv/bin/celery -A config worker -Q parsing,default --loglevel INFO
+	.venv/bin/celery -A config worker -Q parsing,default,maintenance --loglevel INFO
 shell:
 	.venv/bin/python manage.py shell
 bench:

@@ -78,9 +78,8 @@ class DisclosureAdmin(admin.ModelAdmin):
 
     @admin.action(description=_("重新解析所选文件"))
     def reparse_selected(self, request, queryset):
-        for disclosure in queryset:
-            services.reparse(disclosure)
-        self.message_user(request, _("已排队 %d 个文件。") % queryset.count())
+        queued = sum(1 for disclosure in queryset if services.reparse(disclosure))
+        self.message_user(request, _("已排队 %d 个文件。") % queued)
 
 
 @admin.register(LineItem)

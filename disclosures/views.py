@@ -277,8 +277,9 @@ def region_suggest(request: HttpRequest) -> JsonResponse:
 @require_POST
 def disclosure_reparse(request: HttpRequest, pk: int) -> HttpResponse:
     disclosure = _disclosure_for(request, pk, Action.REPARSE)
-    services.reparse(disclosure)
-    if disclosure.is_published:
+    if not services.reparse(disclosure):
+        messages.info(request, _("这份文件已在排队或解析中，不会重复解析。"))
+    elif disclosure.is_published:
         messages.info(request, _("已重新排队解析；已发布的数值在管理员确认变化之前保持不变。"))
     else:
         messages.info(request, _("已重新排队解析。"))

@@ -139,7 +139,7 @@ def worker(real_broker, settings, tmp_path):  # needs django_db(transaction=True
                 "config",
                 "worker",
                 "-Q",
-                "parsing,default",
+                "parsing,default,maintenance",
                 "--pool",
                 "solo",
                 "--purge",

@@ -10,7 +10,9 @@ from .env import env_str
 
 DATABASES = {
     "default": dj_database_url.parse(
-        env_str("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/yujue"), conn_max_age=0
+        env_str("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/yujue"),
+        conn_max_age=0,
+        conn_health_checks=True,
     )
 }
 DATABASES["default"]["TEST"] = {"NAME": env_str("YUJUE_TEST_DB", "test_yujue")}

@@ -60,7 +60,14 @@ def send_parse_task(disclosure_id: int) -> bool:
 
 
 def claim(disclosure_id: int) -> bool:
-    """Move a queued (or failed, for re-parse) row to parsing; False if someone else has it."""
+    """Move a queued row to parsing; False if someone else has it."""
+    return _claim(disclosure_id) is not None
+
+
+def _claim(disclosure_id: int) -> int | None:
+    """Claim the row; returns this attempt's number, which owns the row: a later write by
+    an older attempt (a worker that stalled while the sweep gave the row to another) is
+    ignored, so it never overwrites the state of the attempt that owns the row."""
     changed = Disclosure.objects.filter(
         pk=disclosure_id, status__in=[Status.QUEUED, Status.UPLOADED]
     ).update(
@@ -71,7 +78,9 @@ def claim(disclosure_id: int) -> bool:
         error_params={},
         attempts=F("attempts") + 1,
     )
-    return changed == 1
+    if changed != 1:
+        return None
+    return Disclosure.objects.filter(pk=disclosure_id).values_list("attempts", flat=True).get()
 
 
 def _set_progress(disclosure_id: int, percent: int) -> None:
@@ -87,7 +96,8 @@ def run_parse(disclosure_id: int) -> Disclosure | None:
     and is never retried. Database or storage trouble is transient: the row goes back to
     queued and the exception propagates so the task can retry.
     """
-    if not claim(disclosure_id):
+    attempt = _claim(disclosure_id)
+    if attempt is None:
         log.info("disclosure %s not claimable (already taken or finished)", disclosure_id)
         return None
     disclosure = Disclosure.objects.get(pk=disclosure_id)
@@ -95,7 +105,7 @@ def run_parse(disclosure_id: int) -> Disclosure | None:
         with disclosure.file.open("rb") as fh:
             data = fh.read()
     except FileNotFoundError:
-        return _fail(disclosure, "file_missing")
+        return _fail(disclosure, attempt, "file_missing")
     except OSError:
         _requeue_after_transient(disclosure_id)
         raise
@@ -106,22 +116,22 @@ def run_parse(disclosure_id: int) -> Disclosure | None:
             progress=lambda p: _set_progress(disclosure_id, p),
         )
     except parsing.ParseError as exc:
-        return _fail(disclosure, exc.code, **exc.params)
+        return _fail(disclosure, attempt, exc.code, **exc.params)
     except SoftTimeLimitExceeded:
-        return _fail(disclosure, "timeout", limit=settings.CELERY_TASK_SOFT_TIME_LIMIT)
+        return _fail(disclosure, attempt, "timeout", limit=settings.CELERY_TASK_SOFT_TIME_LIMIT)
     except MemoryError:
         # The parse hit the worker's address-space limit (config/celery_app.py): the file
         # is too large or built to exhaust memory. The worker lives on; the row says why.
         log.warning("disclosure %s exhausted the parse memory limit", disclosure_id)
-        return _fail(disclosure, "too_large_or_malformed")
+        return _fail(disclosure, attempt, "too_large_or_malformed")
     except DatabaseError:
         _requeue_after_transient(disclosure_id)
         raise
     except Exception:  # a parser bug must not leave the row in parsing forever
         log.exception("parser crashed on disclosure %s", disclosure_id)
-        return _fail(disclosure, "crashed")
+        return _fail(disclosure, attempt, "crashed")
     try:
-        store_result(disclosure, result)
+        store_result(disclosure, result, attempt=attempt)
     except DatabaseError:
         _requeue_after_transient(disclosure_id)
         raise
@@ -138,11 +148,11 @@ def _requeue_after_transient(disclosure_id: int) -> None:
         log.warning("could not put disclosure %s back to queued", disclosure_id)
 
 
-def _fail(disclosure: Disclosure, code: str, **params: Any) -> Disclosure:
+def _fail(disclosure: Disclosure, attempt: int, code: str, **params: Any) -> Disclosure:
     """Mark the row failed with the reason as a code and its parameters (see
     ``parsing.errors.MESSAGES``); the words are translated when shown. Publication is
     untouched: a published disclosure whose re-parse fails stays public as it was."""
-    Disclosure.objects.filter(pk=disclosure.pk).update(
+    Disclosure.objects.filter(pk=disclosure.pk, status=Status.PARSING, attempts=attempt).update(
         status=Status.FAILED,
         error_code=code,
         error_params=params,
@@ -153,7 +163,9 @@ def _fail(disclosure: Disclosure, code: str, **params: Any) -> Disclosure:
     return disclosure
 
 
-def store_result(disclosure: Disclosure, result: parsing.ParsedDisclosure) -> None:
+def store_result(
+    disclosure: Disclosure, result: parsing.ParsedDisclosure, *, attempt: int | None = None
+) -> None:
     """Store a fresh parse. A published disclosure keeps its public values until an admin
     confirms the changes (the parse waits in ``pending_result``); otherwise the parse
     replaces the stored content at once, with people's corrections re-applied."""
@@ -161,8 +173,9 @@ def store_result(disclosure: Disclosure, result: parsing.ParsedDisclosure) -> No
     payload["parser_version"] = result.parser_version or parsing.PARSER_VERSION
     payload["pages"] = result.pages
     payload["outline"] = list(result.outline)
+    owned = {"status": Status.PARSING, "attempts": attempt} if attempt is not None else {}
     if disclosure.is_published:
-        Disclosure.objects.filter(pk=disclosure.pk).update(
+        Disclosure.objects.filter(pk=disclosure.pk, **owned).update(
             pending_result=payload,
             status=Status.PARSED,
             progress=100,
@@ -171,15 +184,20 @@ def store_result(disclosure: Disclosure, result: parsing.ParsedDisclosure) -> No
             parsed_at=timezone.now(),
         )
         return
-    store_payload(disclosure, payload)
+    store_payload(disclosure, payload, attempt=attempt)
 
 
-def store_payload(disclosure: Disclosure, payload: dict[str, Any]) -> None:
+def store_payload(
+    disclosure: Disclosure, payload: dict[str, Any], *, attempt: int | None = None
+) -> None:
     """Replace the disclosure's parsed content with ``payload`` (the disclosure/1 JSON)
     in one transaction, then re-apply corrections and re-run the checks."""
     provenance = payload.get("provenance", {})
     with transaction.atomic():
         locked = Disclosure.objects.select_for_update().get(pk=disclosure.pk)
+        if attempt is not None and (locked.status, locked.attempts) != (Status.PARSING, attempt):
+            log.warning("disclosure %s: attempt %s no longer owns the row", locked.pk, attempt)
+            return
         locked.figures.all().delete()
         locked.line_items.all().delete()
         locked.checks.all().delete()
@@ -256,10 +274,15 @@ def store_payload(disclosure: Disclosure, payload: dict[str, Any]) -> None:
         transaction.on_commit(bump_generation)
 
 
-def reparse(disclosure: Disclosure) -> None:
-    """Queue a stored file to be parsed again (after a failure, or a parser upgrade)."""
+def reparse(disclosure: Disclosure) -> bool:
+    """Queue a stored file to be parsed again (after a failure, or a parser upgrade).
+    False, and nothing queued, while it is already queued or being parsed."""
     with transaction.atomic():
+        locked = Disclosure.objects.select_for_update().get(pk=disclosure.pk)
+        if locked.status in (Status.QUEUED, Status.PARSING):
+            return False
         enqueue_parse(disclosure)
+    return True
 
 
 def sweep_stuck(older_than: timedelta | None = None) -> list[int]:

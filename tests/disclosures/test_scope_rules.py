@@ -248,3 +248,42 @@ def test_a_duplicate_upload_does_not_reveal_an_out_of_scope_disclosure(world, cl
     ).content.decode()
     assert "之前已上传过" in page and "保定" not in page and "2023" not in page
     assert f"/disclosures/{owner.pk}/" not in page
+
+
+def test_a_stale_attempt_never_overwrites_the_attempt_that_owns_the_row(
+    sample_bytes, django_capture_on_commit_callbacks
+):
+    from disclosures.choices import Status
+    from disclosures.services import pipeline
+
+    with django_capture_on_commit_callbacks(execute=False):
+        outcome = services.ingest_upload(io.BytesIO(sample_bytes("003_80d4eeabc6cbe8f7")), "a.txt")
+    row = outcome.disclosure
+    first = pipeline._claim(row.pk)
+    # The first worker stalls; the sweep puts the row back and a second attempt takes it.
+    Disclosure.objects.filter(pk=row.pk).update(status=Status.QUEUED)
+    second = pipeline._claim(row.pk)
+    assert (first, second) == (1, 2)
+    pipeline._fail(row, first, "crashed")  # the stale attempt wakes up and fails
+    assert Disclosure.objects.get(pk=row.pk).status == Status.PARSING
+    result = pipeline.parsing.parse(sample_bytes("003_80d4eeabc6cbe8f7"), "a.txt")
+    pipeline.store_result(row, result, attempt=first)  # …or stores an old result
+    assert not Disclosure.objects.get(pk=row.pk).figures.exists()
+    pipeline.store_result(row, result, attempt=second)  # the owner's result is kept
+    stored = Disclosure.objects.get(pk=row.pk)
+    assert stored.status == Status.PARSED and stored.figures.exists()
+
+
+def test_a_reparse_while_queued_or_parsing_is_not_queued_twice(
+    sample_bytes, django_capture_on_commit_callbacks
+):
+    from disclosures.choices import Status
+
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        outcome = services.ingest_upload(io.BytesIO(sample_bytes("003_80d4eeabc6cbe8f7")), "a.txt")
+        assert services.reparse(outcome.disclosure) is False  # still queued
+    assert len(callbacks) == 1  # one task sent, not two
+    Disclosure.objects.filter(pk=outcome.disclosure.pk).update(status=Status.PARSED)
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        assert services.reparse(outcome.disclosure) is True
+    assert len(callbacks) == 1
