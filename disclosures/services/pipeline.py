@@ -15,7 +15,7 @@ from typing import Any
 from celery import current_app
 from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
-from django.db import DatabaseError, transaction
+from django.db import DatabaseError, connection, transaction
 from django.db.models import F
 from django.utils import timezone
 
@@ -140,6 +140,12 @@ def run_parse(disclosure_id: int) -> Disclosure | None:
 
 
 def _requeue_after_transient(disclosure_id: int) -> None:
+    """Give the row back to the queue so the task's retry can claim it again."""
+    if not connection.in_atomic_block:
+        # The connection that failed may be dead; the retry needs the row put back over a
+        # fresh one (Django reconnects on the next query), not left in "parsing" until
+        # the sweep.
+        connection.close()
     try:
         Disclosure.objects.filter(pk=disclosure_id, status=Status.PARSING).update(
             status=Status.QUEUED, queued_at=timezone.now()

@@ -287,3 +287,29 @@ def test_a_reparse_while_queued_or_parsing_is_not_queued_twice(
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         assert services.reparse(outcome.disclosure) is True
     assert len(callbacks) == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_worker_whose_connection_died_gives_the_row_back_for_its_retry(
+    sample_bytes, monkeypatch
+):
+    from django.db import OperationalError
+
+    from disclosures.choices import Status
+    from disclosures.services import pipeline
+
+    monkeypatch.setattr(pipeline, "send_parse_task", lambda pk: True)  # no eager parse
+    outcome = services.ingest_upload(io.BytesIO(sample_bytes("003_80d4eeabc6cbe8f7")), "a.txt")
+    real_store = pipeline.store_result
+
+    def connection_dies(*args, **kwargs):
+        connection.connection.close()  # the server went away under the worker
+        raise OperationalError("server closed the connection unexpectedly")
+
+    monkeypatch.setattr(pipeline, "store_result", connection_dies)
+    with pytest.raises(OperationalError):
+        pipeline.run_parse(outcome.disclosure.pk)
+    assert Disclosure.objects.get(pk=outcome.disclosure.pk).status == Status.QUEUED
+    monkeypatch.setattr(pipeline, "store_result", real_store)
+    retried = pipeline.run_parse(outcome.disclosure.pk)  # Celery's retry of the same task
+    assert retried is not None and retried.status == Status.PARSED and retried.attempts == 2
