@@ -566,3 +566,20 @@ def test_a_paired_table_that_is_not_income_and_expenditure_places_rows_by_positi
     )
     assert [c.rule for c in checks] == ["flattened_rows_realigned", "flattened_row_ambiguous"]
     assert checks[1].path is None
+
+
+@pytest.mark.parametrize(
+    "title,department",
+    [
+        ("南充市人力资源和社会\n保障局2024年部门预算", "南充市人力资源和社会保障局"),
+        ("中共南充市委\n组织部2024年部门预算", "中共南充市委组织部"),
+        ("南充市财政局\n2024年部门预算", "南充市财政局"),
+        ("2024年部门预算\n南充市财政局", "南充市财政局"),
+    ],
+)
+def test_a_title_broken_over_two_lines(title, department):
+    text = title + "\n部门收支总表\n单位：万元\n项目\t预算数\t项目\t预算数\n"
+    text += "本年收入合计\t10\t本年支出合计\t10\n"
+    d = parse(text.encode()).to_dict()
+    assert d["department"] == department
+    assert d["fiscal_year"] == 2024

@@ -47,8 +47,8 @@ _SUFFIX = (
 # Wider than _SUFFIX, which finds the shortest name at the start of a clause and so must
 # not stop at the 会 of 社会 or the 办 of 办理.
 _END = (
-    r"(?:局|委员会|办公室|办公厅|厅|委|院|中心|署|馆|所|站|队|部|会|办|处|室|校|社|团|"
-    r"幼儿园)"
+    r"(?:局|委员会|办公室|办公厅|厅|委|院|中心|署|馆|所|站|队|部|(?<![社机大])会|"
+    r"(?<![承举创开主协督代包])办|处|室|校|社|团|幼儿园)"
 )
 _END_CHAR = re.compile("[局委办院厅部会站心室所队馆校处社团署园]")
 # Heading numbers in front of a title: "第二部分", "一、", "（三）", "1.", "附件2：".
@@ -231,12 +231,14 @@ def _candidates(document: Document) -> list[tuple[str, int, Source]]:
         if len(text) <= 60:
             title = _title_name(text)
             following = blocks[k + 1] if k + 1 < len(blocks) else None
-            if title is None and isinstance(following, Paragraph):
+            if isinstance(following, Paragraph):
                 # A title broken over two lines: "中共某市委 / 组织部2024年部门预算",
-                # "某省人大常委 / 会办公厅2023年部门决算".
+                # "某省人大常委 / 会办公厅2023年部门决算", "某市人力资源和社会 /
+                # 保障局2024年部门预算": the whole name when the lines make one.
                 joined = text + compact(normalise_years(following.text))
-                if len(joined) <= 60:
-                    title = _title_name(joined)
+                whole = _title_name(joined) if len(joined) <= 60 else None
+                if whole and (title is None or (whole != title and whole.startswith(title))):
+                    title = whole
             if title:
                 out.append((title, 3, Source(block.text, block.page, block.index)))
                 continue
