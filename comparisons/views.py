@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from typing import cast
 
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
@@ -16,6 +15,7 @@ from disclosures.models import Disclosure
 from disclosures.services import cached
 
 from . import charts, compare, queries
+from .embedding import frameable
 from .filtersets import DepartmentFilterSet, DisclosureFilterSet, filtered
 from .forms import ComparisonForm
 from .tables import (
@@ -212,7 +212,7 @@ def comparison(request: HttpRequest) -> HttpResponse:
         title = f"{result.measure_label} · {result.unit}"
         context["ranked"] = _html(charts.ranked_bars(rows, unit=result.unit, title=title))
         if request.GET.get("embed"):
-            return render(request, "comparisons/embed.html", context)
+            return frameable(render(request, "comparisons/embed.html", context))
         if result.structure["departments"]:
             context["heatmap"] = _html(charts.structure_heatmap(result.structure))
             context["stacked"] = _html(charts.structure_stacked(result.structure))
