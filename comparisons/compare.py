@@ -18,7 +18,8 @@ from django.utils.translation import gettext as _
 
 from disclosures.choices import Classification, Kind, Scope
 from disclosures.labels import figure_label
-from disclosures.models import ClassificationCode, Department, Disclosure, Figure, LineItem
+from disclosures.models import ClassificationName, Department, Disclosure, Figure, LineItem
+from disclosures.services import dictionary
 
 if TYPE_CHECKING:
     from django.utils.functional import _StrOrPromise
@@ -64,6 +65,8 @@ class Comparison:
     kind: str
     structure: dict[str, Any]  # heatmap / stacked bar: departments × classes shares
     history: dict[str, list[tuple[int, Decimal | None]]]  # department name → (year, value)
+    # a code renamed across the years shown: "科目名称随年度变化：…" (else None)
+    name_changes: str | None = None
 
     @property
     def kind_label(self) -> _StrOrPromise:
@@ -86,26 +89,27 @@ def select_departments(data: dict[str, Any]) -> list[Department]:
     )
 
 
-def _measure(data: dict[str, Any]) -> tuple[str, str | None, str]:
-    """(kind, key, label): kind "code" with a functional code, or a figure group."""
+def _measure(data: dict[str, Any]) -> tuple[str, str | None, str, list[ClassificationName]]:
+    """(kind, key, label, names): kind "code" with a functional code (and the names it had
+    by year), or a figure group."""
     if data.get("code"):
         code = data["code"]
-        entry = ClassificationCode.objects.filter(system="functional", code=code).first()
+        current, names = dictionary.code_names(Classification.FUNCTIONAL, code)
         name = (
-            entry.name
-            if entry
+            current
+            if current is not None
             else (LineItem.objects.filter(code=code).values_list("name", flat=True).first() or "")
         )
-        return "code", code, f"{code} {name}".strip()
+        return "code", code, f"{code} {name}".strip(), names
     group, key = data["measure"].split(".", 1)
-    return group, key, figure_label(group, key)
+    return group, key, figure_label(group, key), []
 
 
 def compare(data: dict[str, Any]) -> Comparison:
     """Build the comparison for a cleaned ComparisonForm."""
     departments = select_departments(data)
     kind, year = data.get("kind") or Kind.BUDGET, data.get("year")
-    measure_kind, key, label = _measure(data)
+    measure_kind, key, label, names = _measure(data)
     normalisation = data.get("normalisation") or "amount"
 
     all_disclosures = list(
@@ -152,6 +156,17 @@ def compare(data: dict[str, Any]) -> Comparison:
         row.normalised = _normalise(row, normalisation, totals, values, by_dept, measure_kind)
         rows.append(row)
 
+    # A code renamed across the years shown (20805 行政事业单位离退休 → 行政事业单位养老支出
+    # from 2020): each department whose years span the change says so.
+    by_year = dictionary.names_for_years(names, {y for ys in by_dept.values() for y in ys})
+    name_changes = dictionary.describe_names(by_year)
+    if name_changes:
+        for row in rows:
+            years = by_dept.get(row.department.pk, {})
+            note = dictionary.describe_names({y: n for y, n in by_year.items() if y in years})
+            if row.disclosure is not None and note:
+                row.notes.append(note)
+
     ranked = sorted(
         [r for r in rows if r.normalised is not None],
         key=lambda r: cast(Decimal, r.normalised),  # only rows with a value are ranked
@@ -178,6 +193,7 @@ def compare(data: dict[str, Any]) -> Comparison:
             for dept in departments
             if by_dept.get(dept.pk)
         },
+        name_changes=name_changes,
     )
 
 

@@ -25,6 +25,7 @@ from disclosures.models import (
     in_region_q,
     parent_code,
 )
+from disclosures.services import dictionary
 
 from .charts import rate
 
@@ -352,11 +353,15 @@ def classification_code(code: str) -> dict[str, Any] | None:
     name = entry.name if entry else spenders(code).values_list("name", flat=True).first()
     if name is None:
         return None
+    # The name each edition year printed (the dictionary's sources, published disclosures).
+    by_year = dictionary.names_by_year(entry) if entry else []
     return {
         "code": code,
         "name": name,
         "parent": next((r for r in rows if up and r.code == up), None),
         "children": sorted((r for r in rows if r.parent_code == code), key=lambda r: r.code),
+        "names_by_year": by_year,
+        "historical_only": bool(by_year) and all(e.historical for e in by_year),
     }
 
 

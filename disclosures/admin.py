@@ -5,6 +5,7 @@ from . import services
 from .models import (
     ChecklistItem,
     ClassificationCode,
+    ClassificationName,
     Correction,
     Department,
     Disclosure,
@@ -106,11 +107,31 @@ class ParseCheckAdmin(admin.ModelAdmin):
     raw_id_fields = ("disclosure",)
 
 
+class ClassificationNameInline(admin.TabularInline):
+    """The name each edition year gave the code, and where it was printed. Official editions
+    are imported with ``manage.py import_classification PATH --edition YEAR``."""
+
+    model = ClassificationName
+    extra = 0
+    fields = ("edition", "name", "variants", "origin", "source", "disclosure", "historical")
+    readonly_fields = fields
+    ordering = ("edition", "origin")
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(ClassificationCode)
 class ClassificationCodeAdmin(admin.ModelAdmin):
     list_display = ("system", "code", "name", "level", "parent_code")
-    list_filter = ("system", "level")
-    search_fields = ("code", "name")
+    list_filter = ("system", "level", "names__origin", "names__historical")
+    search_fields = ("code", "name", "names__name")
+    inlines = [ClassificationNameInline]
+
+    def get_queryset(self, request):
+        # the filters and the search go through the names: one row per code
+        return super().get_queryset(request).distinct()
 
 
 @admin.register(StaffScope)

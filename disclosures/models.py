@@ -42,11 +42,13 @@ __all__ = [
     "AMOUNT",
     "ChecklistItem",
     "ClassificationCode",
+    "ClassificationName",
     "Correction",
     "Department",
     "Disclosure",
     "Figure",
     "LineItem",
+    "NameOrigin",
     "ParseCheck",
     "Region",
     "StaffScope",
@@ -478,7 +480,11 @@ class ParseCheck(models.Model):
 
 
 class ClassificationCode(models.Model):
-    """The classification dictionary: functional 类/款/项 and economic codes with names."""
+    """The classification dictionary: functional 类/款/项 and economic codes with names.
+
+    ``name`` is the current name: the name for the newest year among the code's
+    :class:`ClassificationName` rows (disclosures/services/dictionary.py keeps it so); the
+    name each edition year printed is in ``names``."""
 
     system = models.CharField(_("体系"), max_length=16, choices=Classification.choices)
     code = models.CharField(_("编码"), max_length=16)
@@ -496,6 +502,74 @@ class ClassificationCode(models.Model):
 
     def __str__(self) -> str:
         return f"{self.code} {self.name}"
+
+
+class NameOrigin(models.TextChoices):
+    """Where a classification name comes from, most authoritative first."""
+
+    OFFICIAL = "official", _("官方版本（管理员导入）")
+    DISCLOSURE = "disclosure", _("已发布文件的表格")
+    REFERENCE = "reference", _("公开资料汇编")
+
+
+class ClassificationName(models.Model):
+    """The name a classification code had in one edition year, and where it was printed:
+    the shipped dictionary (public documents, by edition year), an official edition an
+    admin imported, or a published disclosure's own table (that disclosure's fiscal year).
+
+    Which name counts for a year: disclosures/services/dictionary.py (nearest edition at or
+    before the year, the parser's ``edition_rank``; historical rows last for a modern year;
+    then official, disclosure, reference). A disclosure's rows count while it is published.
+    """
+
+    code = models.ForeignKey(
+        ClassificationCode, verbose_name=_("科目"), on_delete=models.CASCADE, related_name="names"
+    )
+    edition = models.PositiveSmallIntegerField(
+        _("版本年度"), null=True, blank=True, help_text=_("印有这一名称的文件所属年度；空 = 来源未注明年份")
+    )
+    name = models.CharField(_("名称"), max_length=128)
+    variants = models.JSONField(
+        _("同年其他写法"), default=list, blank=True, help_text=_("同一年度文件中的其他印法")
+    )
+    origin = models.CharField(_("来源类型"), max_length=16, choices=NameOrigin.choices)
+    source = models.CharField(
+        _("来源"), max_length=255, blank=True, help_text=_("资料代号（见科目数据说明）或导入的文件名")
+    )
+    disclosure = models.ForeignKey(
+        Disclosure,
+        verbose_name=_("公开文件"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="classification_names",
+    )
+    historical = models.BooleanField(
+        _("历史版本"),
+        default=False,
+        help_text=_("仅见于2008年前后的旧版科目资料：2017年及以后的文件不以它为准"),
+    )
+
+    class Meta:
+        verbose_name = _("科目历年名称")
+        verbose_name_plural = _("科目历年名称")
+        ordering = ["code", "edition", "origin", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["code", "edition", "origin"],
+                condition=Q(disclosure=None),
+                name="classificationname_unique_edition",
+            ),
+            models.UniqueConstraint(
+                fields=["code", "disclosure"],
+                condition=Q(disclosure__isnull=False),
+                name="classificationname_unique_disclosure",
+            ),
+        ]
+        indexes = [models.Index(fields=["code", "edition"])]
+
+    def __str__(self) -> str:
+        return f"{self.code.code} {self.edition or '—'} {self.name}"
 
 
 class StaffScope(models.Model):

@@ -15,6 +15,7 @@ import re
 from collections.abc import Mapping, Sequence
 from decimal import Decimal
 
+from .classification import classification_level
 from .types import Check, LineItem, ParsedDisclosure
 
 __all__ = [
@@ -49,7 +50,7 @@ def top_level_rows(items: Sequence[LineItem]) -> list[tuple[int, Decimal]]:
         for i, item in enumerate(items)
         if item.total is not None
         and (
-            (item.code is not None and len(item.code) == 3)
+            classification_level(item.code) == 1
             or (item.code is None and is_outside_classification(item.name))
         )
     ]

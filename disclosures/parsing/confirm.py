@@ -14,7 +14,7 @@ import dataclasses
 from collections.abc import Iterable, Mapping, Sequence
 from decimal import Decimal
 
-from .checks import SUMS, THREE_PUBLIC_ITEMS, within
+from .checks import SUMS, THREE_PUBLIC_ITEMS, top_level_rows, within
 from .classification import classification_level
 from .types import LineItem, ParsedDisclosure, Source
 
@@ -77,11 +77,7 @@ def _total_relations(
         (economic.get("basic", ()), "basic_expenditure", "economic.basic"),
     ):
         stated_total = totals.get(key)
-        classes: list[tuple[int, Decimal]] = [
-            (i, item.total)
-            for i, item in enumerate(scope_items)
-            if classification_level(item.code) == 1 and item.total is not None
-        ]
+        classes = top_level_rows(scope_items)  # 类 rows and rows outside the classification
         if stated_total is not None and classes and within(stated_total, [t for _, t in classes]):
             yield f"totals.{key}"
             yield from (f"{prefix}[{i}]" for i, _ in classes)

@@ -18,6 +18,7 @@ from ..choices import Classification, FigureGroup, Publication, Severity
 from ..models import Disclosure
 from .cache import bump_generation
 from .corrections import current_value, item_key, parser_value
+from .dictionary import record_printed_codes
 from .pipeline import store_payload
 
 
@@ -49,6 +50,8 @@ def publish(disclosure: Disclosure, *, user=None, acknowledge_errors: bool = Fal
             published_with_errors=has_errors,
             superseded_by=None,
         )
+        # The codes its tables print join the classification dictionary for its year.
+        record_printed_codes(disclosure)
         transaction.on_commit(bump_generation)
     disclosure.refresh_from_db()
 

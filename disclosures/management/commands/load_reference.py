@@ -1,14 +1,15 @@
 """Load the reference data shipped with the parser: regions (gazetteer) and the
-classification dictionary. Safe to run again: rows are upserted by code."""
+classification dictionary with the name each edition year gave (ClassificationName).
+Safe to run again: rows are upserted by code (and by code and edition year)."""
 
 from __future__ import annotations
 
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
-from disclosures.choices import Classification
-from disclosures.models import ClassificationCode, Region, classification_level
-from disclosures.parsing import classification, gazetteer
+from disclosures.models import Region
+from disclosures.parsing import gazetteer
+from disclosures.services.dictionary import load_reference_dictionary
 
 
 class Command(BaseCommand):
@@ -17,8 +18,13 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         with transaction.atomic():
             regions = self._regions()
-            codes = self._classification()
-        self.stdout.write(f"regions: {regions}, classification codes: {codes}")
+            dictionary = load_reference_dictionary()
+        self.stdout.write(
+            f"regions: {regions}, classification codes: {dictionary.codes} "
+            f"({dictionary.codes_added} new), names by edition: {dictionary.names} "
+            f"({dictionary.names_added} new, {dictionary.names_changed} changed, "
+            f"{dictionary.names_removed} removed)"
+        )
 
     def _regions(self) -> int:
         existing = {r.code: r for r in Region.objects.exclude(code=None)}
@@ -53,28 +59,3 @@ class Command(BaseCommand):
             for region in Region.objects.bulk_create(new, batch_size=1000):
                 existing[region.code] = region
         return len(rows)
-
-    def _classification(self) -> int:
-        count = 0
-        for system, rows in (
-            (Classification.FUNCTIONAL, classification.iter_functional()),
-            (Classification.ECONOMIC, classification.iter_economic()),
-        ):
-            for code, name, level, parent_code in rows:
-                ClassificationCode.objects.update_or_create(
-                    system=system,
-                    code=code,
-                    defaults={
-                        "name": name,
-                        "level": _level(level, code),
-                        "parent_code": parent_code or "",
-                    },
-                )
-                count += 1
-        return count
-
-
-def _level(level: str | int, code: str) -> int:
-    if isinstance(level, int):
-        return level
-    return {"类": 1, "款": 2, "项": 3}.get(level) or classification_level(code) or 0
