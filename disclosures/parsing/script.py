@@ -27,7 +27,8 @@ such a copy would be refused as "not a disclosure".
   right after a Chinese character holding only pinyin syllables, at least one with a
   tone mark ("(yù suàn)") or all with tone numbers ("(yu4 suan4)"); and a tone-marked
   syllable glued between Chinese characters ("預yù算suàn"). English in brackets
-  ("(PPP)", "(km)") has no tone marks and stays.
+  ("(PPP)", "(km)") has no tone marks and stays. Zhuyin readings in brackets
+  ("預(ㄩˋ)") are removed too.
 
 Provenance text is the converted text: it is what the figures were read from, and a
 reviewer searching the parsed document finds it; PDF provenance still carries the box
@@ -89,7 +90,12 @@ _BRACKETED = re.compile(
 )
 # "預yù算suàn": ruby text flattened behind its character.
 _GLUED = re.compile(f"(?<=[{_CJK}]){_SYLLABLE_TONED}(?=[{_CJK}]|[\\s，。、；：,.;:]|$)")
-_ANY_TONE = re.compile(f"[{_TONED}{_COMBINING}]|[a-zü][1-5]")
+# Zhuyin (注音符号, bopomofo) readings with their tone marks: "預(ㄩˋ)".
+_ZHUYIN = "\u3105-\u312f\u31a0-\u31bf\u02ca\u02c7\u02cb\u02d9"
+_BRACKETED_ZHUYIN = re.compile(
+    f"(?<=[{_CJK}])[ \u3000]?[(（][ \t]*[{_ZHUYIN}]+(?:[ \t]+[{_ZHUYIN}]+)*[ \t]*[)）]"
+)
+_ANY_TONE = re.compile(f"[{_TONED}{_COMBINING}]|[a-zü][1-5]|[\u3105-\u312f\u31a0-\u31bf]")
 _TONE_NUMBERS = re.compile(r"[a-zü]+[1-5]")
 
 
@@ -113,6 +119,7 @@ def strip_annotations(text: str) -> str:
     if not _ANY_TONE.search(text):
         return text
     text = _BRACKETED.sub(lambda m: "" if _is_reading(m.group(1)) else m.group(0), text)
+    text = _BRACKETED_ZHUYIN.sub("", text)
     return _GLUED.sub("", text)
 
 
