@@ -308,6 +308,10 @@ def test_flattened_rows_pasted_into_word_or_shown_in_a_web_page_read_the_same(na
     page = f"<html><head><meta charset='utf-8'></head><body>{''.join(parts)}</body></html>"
     web = parse(page.encode(), "page.html").to_dict()
     assert word["source"]["format"] == "docx" and web["source"]["format"] == "html"
+    document, _ = read_checked(as_word(text))
+    separators = sum(1 for line in text.splitlines() if line.startswith("---|"))
+    assert sum(1 for b in document.blocks if hasattr(b, "rows")) == separators
+    assert [b.index for b in document.blocks] == list(range(len(document.blocks)))
     for key in ("department", "fiscal_year", "kind", "totals"):
         assert word[key] == plain[key], key
         assert web[key] == plain[key], key

@@ -252,14 +252,15 @@ def _pipe_runs(document: Document) -> list[tuple[int, int]]:
         if not isinstance(block, Paragraph) or flat_cells(block.text) is None:
             i += 1
             continue
+        rows: list[tuple[str, ...]] = []
         j = i
-        while (
-            j < len(blocks)
-            and isinstance(blocks[j], Paragraph)
-            and flat_cells(blocks[j].text) is not None  # type: ignore[union-attr]
-        ):
+        while j < len(blocks):
+            following = blocks[j]
+            cells = flat_cells(following.text) if isinstance(following, Paragraph) else None
+            if cells is None:
+                break
+            rows.append(cells)
             j += 1
-        rows = [flat_cells(b.text) for b in blocks[i:j] if isinstance(b, Paragraph)]
         # Rows with two cells filled or more; a row with one ("三、… | | |") only
         # continues a table.
         full = [r for r in rows if r and sum(1 for c in r if c) >= 2]
@@ -276,11 +277,12 @@ def _join_pipe_runs(document: Document) -> Document:
     blocks: list[Block] = []
     position = 0
 
-    def renumbered(block: Block) -> Block:
-        return dataclasses.replace(block, index=len(blocks))
+    def keep(kept: tuple[Block, ...]) -> None:
+        for block in kept:
+            blocks.append(dataclasses.replace(block, index=len(blocks)))
 
     for start, end in runs:
-        blocks.extend(renumbered(b) for b in document.blocks[position:start])
+        keep(document.blocks[position:start])
         rows: list[tuple[str, ...]] = []
         pages: list[int | None] = []
         for b in document.blocks[start:end]:
@@ -295,7 +297,7 @@ def _join_pipe_runs(document: Document) -> Document:
         row_pages = tuple(pages) if any(p != first_page for p in pages) else None
         blocks.append(Table(rows=padded, index=len(blocks), page=first_page, row_pages=row_pages))
         position = end
-    blocks.extend(renumbered(b) for b in document.blocks[position:])
+    keep(document.blocks[position:])
     return dataclasses.replace(document, blocks=tuple(blocks))
 
 
