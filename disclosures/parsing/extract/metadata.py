@@ -285,8 +285,8 @@ def _title_name(text: str) -> str | None:
 
 
 def _rejected(document: Document) -> tuple[str, str] | None:
-    """The first name a field label or a title line gives that is not a department's
-    name, and why (for the check that says the department is unknown)."""
+    """The first name a field label gives ("部门：某省人大常委") that is not a
+    department's name, and why (for the check that says the department is unknown)."""
     for block in document.blocks:
         texts = (
             [c for row in block.rows[:4] for c in row if c]
