@@ -16,9 +16,10 @@ Editions. Names change between editions (20805 行政事业单位离退休 → �
 before that year (the newest edition for a year after it; the oldest known one after it for a
 code no earlier edition has). The 2008-era edition (:data:`HISTORICAL_EDITIONS`, vendor demo
 data) is *historical*: for a document of a modern year (:data:`MODERN_FROM` on) it only counts
-for a code no modern edition has — it may name a code a document prints, and map a name to a
-code within a known parent when no modern edition disagrees — and never replaces a modern
-name. One definition of that order: :func:`edition_rank`, which the Django side uses too.
+for a code no modern edition has — it names a code a document prints, and (only when
+:data:`HISTORICAL_NAMES_FOR_MODERN_YEARS` is on) maps a name to a code within a known parent
+when no modern edition disagrees — and never replaces a modern name. One definition of that
+order: :func:`edition_rank`, which the Django side uses too.
 
 The year is an argument of each look-up, or set for a whole extraction with
 ``with edition(fiscal_year): …``; without either, look-ups use the newest edition.
@@ -36,10 +37,11 @@ from functools import lru_cache
 from importlib import resources
 
 __all__ = [
+    "FILES",
     "HISTORICAL_EDITIONS",
+    "HISTORICAL_NAMES_FOR_MODERN_YEARS",
     "MODERN_FROM",
     "SOURCE",
-    "FILES",
     "EditionName",
     "economic_name",
     "edition",
@@ -108,6 +110,9 @@ class _Entry:
     sources: tuple[str, ...]
 
 
+_Listed = tuple[str, str, str, str | None]  # code, name, level (类/款/项), parent code
+
+
 @dataclass(frozen=True, slots=True)
 class _Tables:
     functional: dict[str, _Entry]
@@ -117,6 +122,8 @@ class _Tables:
     years: tuple[int, ...]  # dated editions, ascending
     # (kind, year) → {code: the edition naming it for that year}, filled as asked
     by_year: dict[tuple[str, int | None], dict[str, EditionName]] = field(default_factory=dict)
+    # (kind, year, historical) → the rows iter_functional/iter_economic yield
+    listed: dict[tuple[str, int | None, bool], tuple[_Listed, ...]] = field(default_factory=dict)
 
 
 _SPACES = re.compile(r"\s+")
@@ -314,6 +321,7 @@ def functional_code_for_name(
     that has the name makes the look-up give None, unless ``historical`` (default
     :data:`HISTORICAL_NAMES_FOR_MODERN_YEARS`) — then it counts as a match, found only
     within a known parent (or as a 类), and must be the only match.
+
     For a year before :data:`MODERN_FROM` the historical edition is the year's edition.
     """
     wanted = normalise_name(name)
@@ -347,27 +355,33 @@ def functional_code_for_name(
     return found[0] if len(found) == 1 else None
 
 
-def _iter(
-    kind: str, year: int | None, historical: bool | None
-) -> Iterator[tuple[str, str, str, str | None]]:
-    table = _tables().functional if kind == FUNCTIONAL else _tables().economic
+def _iter(kind: str, year: int | None, historical: bool | None) -> Iterator[_Listed]:
+    tables = _tables()
     target = _year(year)
-    named = _named_for_year(kind, target)
     if historical is None:
         historical = HISTORICAL_NAMES_FOR_MODERN_YEARS
-    shown = set(table)
-    if target is not None and target >= MODERN_FROM and not historical:
-        # Unverified codes only where they make a modern name ambiguous.
-        verified = {c for c in table if not named[c].historical}
-        modern_names = {n for c in verified for n in named[c].normalised}
-        shown = verified | {c for c in table if named[c].normalised & modern_names}
-    for code in sorted(shown):
-        yield (
-            code,
-            named[code].name,
-            _LEVELS.get(len(code), ""),
-            code[:-2] if len(code) > 3 else None,
+    key = (kind, target, historical)
+    listed = tables.listed.get(key)
+    if listed is None:
+        table = tables.functional if kind == FUNCTIONAL else tables.economic
+        named = _named_for_year(kind, target)
+        shown = set(table)
+        if target is not None and target >= MODERN_FROM and not historical:
+            # Unverified codes only where they make a modern name ambiguous.
+            verified = {c for c in table if not named[c].historical}
+            modern_names = {n for c in verified for n in named[c].normalised}
+            shown = verified | {c for c in table if named[c].normalised & modern_names}
+        listed = tuple(
+            (
+                code,
+                named[code].name,
+                _LEVELS.get(len(code), ""),
+                code[:-2] if len(code) > 3 else None,
+            )
+            for code in sorted(shown)
         )
+        tables.listed[key] = listed
+    return iter(listed)
 
 
 def iter_functional(
