@@ -69,6 +69,17 @@ RULE_EXPLANATIONS = {
     "kind_unknown": _("无法判断是预算还是决算，请指定。"),
     "repeated_block": _("文件中有重复的内容，已只读取一次。"),
     "no_figures": _("文件中没有读到任何金额。"),
+    "fiscal_only": _("只有财政拨款收支表，部门全部资金的总额不能由它代替，未填。"),
+    "fiscal_exceeds_all_funds": _("财政拨款部分大于部门全部资金的对应总额，两张表至少有一张读错或印错。"),
+    "outside_classification": _("这一行（如预留机动经费）计入合计，但不属于任何功能分类科目。"),
+    "summed_unit_blocks": _("表格按单位分块列出，部门数由各单位数相加得出（与合计行一致）。"),
+    "flattened_rows_realigned": _("网页转成的文字表格中有行的栏目错位，已按唯一可能的读法重排。"),
+    "flattened_row_ambiguous": _("网页转成的文字表格中有一行无法确定各数属于哪一栏，金额未读取。"),
+    "traditional_script_converted": _("文件是繁体字，已转换为简体后读取。"),
+    "reading_annotations_removed": _("文件中字后的注音（如“預(yù)”）已去掉后读取。"),
+    "traditional_script_unconverted": _("文件是繁体字，但繁简转换组件不可用，可能漏读。"),
+    "region_from_context": _("地区取自文件的标题、页眉或表格说明，而不是部门名称，请确认。"),
+    "ocr_unconfirmed": _("这个数由扫描图片文字识别（OCR）读出，没有任何校验确认，请对照原文核对。"),
 }
 
 
