@@ -4,6 +4,7 @@ from django.contrib import admin
 from django.urls import URLPattern, URLResolver, include, path
 
 from comparisons.api import api
+from config.health import healthz
 
 urlpatterns: list[URLPattern | URLResolver] = [
     path("admin/", admin.site.urls),
@@ -11,6 +12,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("disclosures/", include("disclosures.urls")),
     path("api/", api.urls),
+    path("healthz", healthz, name="healthz"),
     path("", include("comparisons.urls")),
 ]
 

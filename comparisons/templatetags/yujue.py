@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 
 from django import template
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
 register = template.Library()
@@ -36,3 +39,31 @@ def source_title(figure) -> str:
     if figure.source_text:
         parts.append(figure.source_text)
     return " · ".join(parts) or _("出处未记录")
+
+
+# What plotly's to_html(full_html=False) writes that the Content-Security-Policy refuses:
+# bare inline <script> elements, and size style attributes on the two <div>s before the
+# first one (the layout's own height draws the same figure; app.css gives the width).
+# Figure data cannot contain these strings: plotly writes <, > and / in its JSON as
+# \u003c, \u003e and \u002f.
+_PLOTLY_SCRIPT = "<script>"
+_PLOTLY_SIZE = re.compile(r' style="height:[\w.%]+; width:[\w.%]+;"')
+
+
+@register.simple_tag(takes_context=True)
+def chart(context, html: str | None) -> SafeString:
+    """A figure drawn by plotly's ``to_html`` (``comparisons.views._html``), fit for the
+    Content-Security-Policy: its inline scripts carry this response's nonce and its
+    elements lose their style attributes. Applied while rendering, because drawings are
+    cached across requests and a nonce belongs to one response."""
+    if not html:
+        return mark_safe("")
+    request = context.get("request")
+    nonce = getattr(request, "csp_nonce", None) if request is not None else None
+    script = f'<script nonce="{escape(str(nonce))}">' if nonce is not None else _PLOTLY_SCRIPT
+    divs, found, rest = str(html).partition(_PLOTLY_SCRIPT)
+    return mark_safe(
+        _PLOTLY_SIZE.sub("", divs)
+        + (script if found else "")
+        + rest.replace(_PLOTLY_SCRIPT, script)
+    )

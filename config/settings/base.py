@@ -6,10 +6,9 @@ from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
-from django.utils.translation import gettext_lazy as _
-
 from csp.constants import NONCE, NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
+from django.utils.translation import gettext_lazy as _
 
 from .env import env_bool, env_int, env_list, env_str
 
@@ -42,6 +41,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "disclosures.uploads.RequestSizeLimitMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -222,14 +222,22 @@ AXES_VERBOSE = False
 # --- Content-Security-Policy (django-csp 4) ----------------------------------------------
 # Scripts, styles, fonts and fetches come from this site only (plotly.js, htmx and Swagger
 # UI are our static files). The one kind of inline script, each plotly figure's, carries
-# the response's nonce ({% chart %} in comparisons/templatetags/yujue.py); inline style
-# attributes are refused. No page may be put in a frame, except the comparison's embed
-# view (/compare/?…&embed=1), which sites in YUJUE_EMBED_ANCESTORS may frame.
+# the response's nonce ({% chart %} in comparisons/templatetags/yujue.py); style
+# attributes are refused (plotly.js's own go through the CSSOM: static/js/csp-styles.js).
+# No page may be put in a frame, except the comparison's embed view
+# (/compare/?…&embed=1), which the sites in YUJUE_EMBED_ANCESTORS may frame.
+# plotly.js adds <style> elements of its own: empty ones that it fills through the CSSOM,
+# and one holding MapLibre's CSS. Their hashes; tests/comparisons/test_security_headers.py
+# checks them against the installed plotly.min.js.
+PLOTLY_STYLE_HASHES = [
+    "'sha256-47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU='",  # "" (empty)
+    "'sha256-ji27qzEtxXZW+7dun6UwjHXJ18e6WAin1VvNtkzIE/o='",  # .maplibregl-map{…}
+]
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": [SELF],
         "script-src": [SELF, NONCE],
-        "style-src": [SELF],
+        "style-src": [SELF, *PLOTLY_STYLE_HASHES],
         "img-src": [SELF, "data:"],
         "font-src": [SELF],
         "connect-src": [SELF],
