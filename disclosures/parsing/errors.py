@@ -104,7 +104,9 @@ MESSAGES: dict[str, str] = {
         "文件已损坏：PDF 不完整（文件结尾缺失），请重新下载或导出后再上传。"
     ),
     "damaged_utf16": gettext_noop("文字文件的编码无法识别（UTF-16 内容损坏）。"),
-    "unknown_encoding": gettext_noop("文字文件的编码无法识别：请另存为 UTF-8 编码后再上传。"),
+    "unknown_encoding": gettext_noop(
+        "文本编码无法识别（请另存为 UTF-8 或 GBK 编码后再上传）。"
+    ),
     "scanned_pdf": gettext_noop(
         "这份 PDF 没有可读取的文字层，看起来是扫描图片（scanned）。"
         "请先做文字识别（OCR），或上传 Word/文字版的 PDF。"

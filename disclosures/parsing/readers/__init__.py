@@ -78,7 +78,18 @@ def detect_format(data: bytes, filename: str = "") -> str:
             return "html"
         if _looks_like_text(text):
             return "text"
+    if _mostly_utf8_text(data):
+        # Text whose bytes are UTF-8 but for a few that are not (a file saved in two
+        # encodings, or damaged): the figures cannot be trusted, and guessing is not done.
+        raise ParseError("unknown_encoding")
     raise ParseError("unknown_file_type")
+
+
+def _mostly_utf8_text(data: bytes) -> bool:
+    """At most 2 % of the characters are undecodable and the rest reads as text."""
+    text = data[:200_000].decode("utf-8", errors="replace")
+    bad = text.count("\ufffd")
+    return 0 < bad <= 0.02 * len(text) and _looks_like_text(text.replace("\ufffd", ""))
 
 
 def _detect_zip(data: bytes) -> str:
