@@ -155,6 +155,7 @@ def worker(real_broker, settings, tmp_path):  # needs django_db(transaction=True
             stdout=out,
             stderr=subprocess.STDOUT,
         )
+    log.with_suffix(".pid").write_text(str(proc.pid))  # for memory measurements
     try:
         deadline = time.monotonic() + 60
         while b"ready" not in log.read_bytes():
