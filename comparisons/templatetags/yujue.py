@@ -2,10 +2,17 @@
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import re
 from decimal import Decimal
+from functools import lru_cache
 
 from django import template
+from django.conf import settings
+from django.contrib.staticfiles import finders
+from django.contrib.staticfiles.storage import staticfiles_storage
+from django.templatetags.static import static
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
@@ -67,3 +74,26 @@ def chart(context, html: str | None) -> SafeString:
         + (script if found else "")
         + rest.replace(_PLOTLY_SCRIPT, script)
     )
+
+
+@register.simple_tag
+def sri(name: str) -> str:
+    """The Subresource Integrity value (``sha384-…``) of the static file ``name`` as it is
+    served at ``{% static name %}``: the collected file under a hashed URL (its source-map
+    comment rewritten by collectstatic), else the source the finders serve."""
+    return _integrity(static(name), name)
+
+
+@lru_cache(maxsize=64)
+def _integrity(url: str, name: str) -> str:
+    stored = url.removeprefix(settings.STATIC_URL).split("?", 1)[0]
+    if stored != name:  # a hashed URL: the manifest storage's collected file
+        with staticfiles_storage.open(stored) as f:
+            content = f.read()
+    else:
+        source = finders.find(name)
+        if not source:
+            raise ValueError(f"static file {name!r} not found")
+        with open(source, "rb") as f:
+            content = f.read()
+    return "sha384-" + base64.b64encode(hashlib.sha384(content).digest()).decode()
