@@ -9,7 +9,7 @@ from disclosures.choices import Kind
 from disclosures.labels import FIGURE_LABELS, THREE_PUBLIC_ITEMS
 from disclosures.models import Department, Region, classification_level
 
-from .queries import published_categories
+from .queries import published_categories, regions_with_published_data
 
 NORMALISATIONS = [
     ("amount", _("金额（万元）")),
@@ -38,10 +38,10 @@ class ComparisonForm(forms.Form):
     region = forms.ModelChoiceField(
         label=_("地区"),
         required=False,
-        queryset=Region.objects.filter(level__in=["province", "city"]),
+        queryset=Region.objects.none(),  # set in __init__
     )
     departments = forms.ModelMultipleChoiceField(
-        label=_("或逐个选择部门"), required=False, queryset=Department.objects.all()
+        label=_("或逐个选择部门"), required=False, queryset=Department.objects.published()
     )
     year = forms.CharField(
         label=_("年度"),
@@ -66,12 +66,13 @@ class ComparisonForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["category"].choices = [("", "—")] + [(c, c) for c in published_categories()]
         self.fields["measure"].choices = [("", "—")] + measure_choices()
-        # Labels are full names ("四川省南充市"): fetch the parents in the same query.
-        self.fields["region"].queryset = (
-            Region.objects.filter(level__in=["province", "city"])
-            .select_related("parent")
-            .order_by("code", "name")
+        # The pickers list only what has published data (a category, a region or a
+        # department without any would compare nothing). Region labels are full names
+        # ("四川省南充市"): the parents come in the same query.
+        self.fields["region"].queryset = regions_with_published_data().filter(
+            level__in=["province", "city"]
         )
+        self.fields["departments"].queryset = Department.objects.published().order_by("name")
 
     def clean_year(self) -> int | None:
         value = (self.cleaned_data.get("year") or "latest").strip().lower()

@@ -17,7 +17,7 @@ from enum import StrEnum
 from django.db.models import Q, QuerySet
 
 from .choices import Role
-from .models import Disclosure, StaffScope, in_region_q
+from .models import Department, Disclosure, StaffScope, in_region_q
 
 
 class Action(StrEnum):
@@ -91,6 +91,22 @@ def can(user, action: Action, disclosure: Disclosure | None = None) -> bool:
     if disclosure is None:
         return bool(roles(user))
     return disclosures_for(user, action).filter(pk=disclosure.pk).exists()
+
+
+def departments_in_scope(user, role: str = Role.REVIEWER) -> QuerySet[Department]:
+    """The departments ``user``'s ``role`` scope covers (listed, or in a region of the
+    scope, or below one): those :func:`scope_covers` accepts. Admins: all of them."""
+    if is_admin(user):
+        return Department.objects.all()
+    if not user.is_authenticated:
+        return Department.objects.none()
+    scopes = StaffScope.objects.filter(user=user, role=role)
+    department_ids = set(scopes.values_list("departments", flat=True)) - {None}
+    region_ids = set(scopes.values_list("regions", flat=True)) - {None}
+    q = Q(pk__in=department_ids)
+    if region_ids:
+        q |= in_region_q(region_ids)
+    return Department.objects.filter(q)
 
 
 def scope_covers(user, *, department=None, region=None, role: str = Role.REVIEWER) -> bool:

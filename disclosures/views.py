@@ -21,9 +21,17 @@ from django_tables2 import SingleTableMixin
 from . import services
 from .filtersets import DisclosureFilterSet
 from .forms import CorrectionForm, DepartmentCreateForm, DisclosureUploadForm
-from .models import Department, Disclosure, Region
+from .models import Disclosure, Region
 from .pages import render_page_png
-from .permissions import Action, can, disclosures_for, is_admin, is_staff_member, scope_covers
+from .permissions import (
+    Action,
+    can,
+    departments_in_scope,
+    disclosures_for,
+    is_admin,
+    is_staff_member,
+    scope_covers,
+)
 from .review import review_context
 from .tables import DisclosureTable
 
@@ -248,9 +256,11 @@ def department_create(request: HttpRequest, pk: int) -> HttpResponse:
 
 @staff_required()
 def department_suggest(request: HttpRequest) -> JsonResponse:
-    """Departments whose name or alias contains ?q= (for the review screen)."""
+    """Departments whose name or alias contains ?q= (for the review screen's correction of
+    a disclosure's department): only those the user may move a disclosure to, i.e. in
+    their reviewer scope (admins: all)."""
     q = request.GET.get("q", "").strip()
-    rows = Department.objects.select_related("region")
+    rows = departments_in_scope(request.user).select_related("region")
     if q:
         rows = rows.filter(Q(name__icontains=q) | Q(aliases__icontains=q))
     return JsonResponse(
