@@ -6,12 +6,13 @@
 * **cache** — a value written and read back (the shared Redis cache in compose);
 * **broker** — a connection to ``CELERY_BROKER_URL``;
 * **storage** — a file written, read and deleted in ``MEDIA_ROOT`` (where uploads go);
-* **worker** — a worker answered recently: the scheduler (celery beat) sends
-  :func:`heartbeat` every ``YUJUE_HEARTBEAT_EVERY_SECONDS`` (60), the worker that runs it
-  writes the time to the cache, and the check fails once that time is older than
-  ``YUJUE_WORKER_SILENT_AFTER_SECONDS`` (600: longer than a parse may take, so a worker
-  busy with a long file is not counted as gone). It fails as well while no worker, or no
-  scheduler, has run since the cache was emptied.
+* **worker** — a worker answered recently on each queue of ``YUJUE_HEARTBEAT_QUEUES``
+  (``default``: the parsing worker, ``maintenance``: the sweep's): the scheduler (celery
+  beat) sends :func:`heartbeat` to each every ``YUJUE_HEARTBEAT_EVERY_SECONDS`` (60), the
+  worker that runs it writes the time to the cache, and the check fails once that time is
+  older than ``YUJUE_WORKER_SILENT_AFTER_SECONDS`` (600: longer than a parse may take, so
+  a worker busy with a long file is not counted as gone). It fails as well while no
+  worker, or no scheduler, has run since the cache was emptied.
 
 In the embedded default (no broker: tasks run in the web process) there is no broker and
 no worker to wait for; those two checks pass and say so.
@@ -37,13 +38,15 @@ from kombu import Connection
 
 from .celery_app import app
 
-HEARTBEAT_KEY = "yujue:worker-heartbeat"
+
+def heartbeat_key(queue: str) -> str:
+    return f"yujue:worker-heartbeat:{queue}"
 
 
 @shared_task(name="config.health.heartbeat", ignore_result=True)
-def heartbeat() -> None:
-    """Periodic (celery beat): record that a worker ran a task just now."""
-    cache.set(HEARTBEAT_KEY, time.time(), timeout=None)
+def heartbeat(queue: str = "default") -> None:
+    """Periodic (celery beat, once per queue): a worker of ``queue`` ran a task just now."""
+    cache.set(heartbeat_key(queue), time.time(), timeout=None)
 
 
 def _tasks_run_in_process() -> bool:
@@ -72,22 +75,29 @@ class Broker(HealthCheck):
 
 @dataclasses.dataclass
 class Worker(HealthCheck):
-    """A worker ran the periodic heartbeat within YUJUE_WORKER_SILENT_AFTER_SECONDS."""
+    """On each heartbeat queue, a worker ran the periodic heartbeat within
+    YUJUE_WORKER_SILENT_AFTER_SECONDS."""
 
     def run(self) -> None:
         if _tasks_run_in_process():
             return  # no worker: tasks run in the web process
+        queues = settings.YUJUE_HEARTBEAT_QUEUES
         try:
-            last = cache.get(HEARTBEAT_KEY)
+            beats = cache.get_many([heartbeat_key(q) for q in queues])
         except Exception as exc:
             raise ServiceUnavailable("worker heartbeat unreadable (cache down)") from exc
-        if last is None:
-            raise ServiceUnavailable("no worker has answered yet (worker or scheduler down)")
-        silent = time.time() - float(last)
-        if silent > settings.YUJUE_WORKER_SILENT_AFTER_SECONDS:
-            raise ServiceUnavailable(
-                f"no worker answered for {int(silent)} s (worker or scheduler down)"
-            )
+        for queue in queues:
+            last = beats.get(heartbeat_key(queue))
+            if last is None:
+                raise ServiceUnavailable(
+                    f"no worker has answered on queue {queue} yet (worker or scheduler down)"
+                )
+            silent = time.time() - float(last)
+            if silent > settings.YUJUE_WORKER_SILENT_AFTER_SECONDS:
+                raise ServiceUnavailable(
+                    f"no worker answered on queue {queue} for {int(silent)} s "
+                    "(worker or scheduler down)"
+                )
 
 
 CHECKS = [Database, Cache, Broker, Storage, Worker]

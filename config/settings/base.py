@@ -259,11 +259,14 @@ if not YUJUE_EMBED_ANCESTORS or any(
     )
 
 # --- /healthz (django-health-check; config/health.py) -------------------------------------
-# The scheduler sends a heartbeat task every YUJUE_HEARTBEAT_EVERY_SECONDS; the worker that
-# runs it writes the time to the cache. /healthz fails when the last one is older than
-# YUJUE_WORKER_SILENT_AFTER_SECONDS (no worker, or no scheduler, for that long). It must
-# exceed the interval plus the parse time limit: a busy worker answers after its parse.
+# The scheduler sends a heartbeat task to each queue below every
+# YUJUE_HEARTBEAT_EVERY_SECONDS; the worker that runs it writes the time to the cache.
+# /healthz fails when one is older than YUJUE_WORKER_SILENT_AFTER_SECONDS (no worker on
+# that queue, or no scheduler, for that long). That must exceed the interval plus the parse
+# time limit: a worker busy with a long parse answers after it. "parsing" is left out: its
+# heartbeat would wait behind every parse queued before it; its worker also takes "default".
 CELERY_IMPORTS = ["config.health"]
+YUJUE_HEARTBEAT_QUEUES = [CELERY_TASK_DEFAULT_QUEUE, "maintenance"]
 YUJUE_HEARTBEAT_EVERY_SECONDS = env_int("YUJUE_HEARTBEAT_EVERY_SECONDS", 60, minimum=10)
 YUJUE_WORKER_SILENT_AFTER_SECONDS = env_int("YUJUE_WORKER_SILENT_AFTER_SECONDS", 600, minimum=60)
 if YUJUE_WORKER_SILENT_AFTER_SECONDS <= YUJUE_HEARTBEAT_EVERY_SECONDS + CELERY_TASK_TIME_LIMIT:
@@ -271,9 +274,11 @@ if YUJUE_WORKER_SILENT_AFTER_SECONDS <= YUJUE_HEARTBEAT_EVERY_SECONDS + CELERY_T
         "YUJUE_WORKER_SILENT_AFTER_SECONDS must exceed YUJUE_HEARTBEAT_EVERY_SECONDS plus "
         "YUJUE_PARSE_TIME_LIMIT, or a worker busy with a long parse would count as gone."
     )
-CELERY_BEAT_SCHEDULE["worker-heartbeat"] = {
-    "task": "config.health.heartbeat",
-    "schedule": YUJUE_HEARTBEAT_EVERY_SECONDS,
-    # A heartbeat nobody ran within an interval is dropped, not answered late in a burst.
-    "options": {"expires": YUJUE_HEARTBEAT_EVERY_SECONDS},
-}
+for _queue in YUJUE_HEARTBEAT_QUEUES:
+    CELERY_BEAT_SCHEDULE[f"worker-heartbeat-{_queue}"] = {
+        "task": "config.health.heartbeat",
+        "schedule": YUJUE_HEARTBEAT_EVERY_SECONDS,
+        "args": (_queue,),
+        # A heartbeat nobody ran within an interval is dropped, not answered late in a burst.
+        "options": {"queue": _queue, "expires": YUJUE_HEARTBEAT_EVERY_SECONDS},
+    }
