@@ -182,3 +182,28 @@ def test_the_api_docs_render_from_our_static_files_offline(live_server, watched)
     assert any("/api/departments" in p for p in paths), paths
     assert elsewhere == []
     assert_clean(watched)
+
+
+def test_the_admin_and_the_other_pages_run_under_the_policy(
+    live_server, watched, departments, django_user_model
+):
+    django_user_model.objects.create_user(
+        "admin1", password="pw-admin-1", is_staff=True, is_superuser=True
+    )
+    for path in [
+        "/",
+        f"/regions/{departments[0].region_id}/",
+        "/completeness/",
+        "/classification/",
+    ]:
+        watched.goto(live_server.url + path)
+        assert_clean(watched)
+    watched.goto(f"{live_server.url}/admin/login/")
+    watched.fill("input[name=username]", "admin1")
+    watched.fill("input[name=password]", "pw-admin-1")
+    watched.click("input[type=submit]")
+    watched.wait_for_url(f"{live_server.url}/admin/")
+    assert_clean(watched)
+    for path in ["/admin/disclosures/department/", "/admin/disclosures/department/add/"]:
+        watched.goto(live_server.url + path)
+        assert_clean(watched)
