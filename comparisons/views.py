@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils.translation import get_language

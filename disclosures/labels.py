@@ -70,7 +70,9 @@ RULE_EXPLANATIONS = {
     "repeated_block": _("文件中有重复的内容，已只读取一次。"),
     "no_figures": _("文件中没有读到任何金额。"),
     "fiscal_only": _("只有财政拨款收支表，部门全部资金的总额不能由它代替，未填。"),
-    "fiscal_exceeds_all_funds": _("财政拨款部分大于部门全部资金的对应总额，两张表至少有一张读错或印错。"),
+    "fiscal_exceeds_all_funds": _(
+        "财政拨款部分大于部门全部资金的对应总额，两张表至少有一张读错或印错。"
+    ),
     "outside_classification": _("这一行（如预留机动经费）计入合计，但不属于任何功能分类科目。"),
     "summed_unit_blocks": _("表格按单位分块列出，部门数由各单位数相加得出（与合计行一致）。"),
     "flattened_rows_realigned": _("网页转成的文字表格中有行的栏目错位，已按唯一可能的读法重排。"),

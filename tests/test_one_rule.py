@@ -55,4 +55,4 @@ def test_the_guard_finds_a_copy():
     assert pattern.search('Department.objects.filter(disclosures__status="published")')
     assert pattern.search("qs.filter(publication=Publication.PUBLISHED)")
     assert RULES["region subtree"][0].search("Q(region__parent__parent=r)")
-    assert RULES["level of a code"][0].search('level = {3: 1, 5: 2, 7: 3}.get(len(c))')
+    assert RULES["level of a code"][0].search("level = {3: 1, 5: 2, 7: 3}.get(len(c))")

@@ -13,9 +13,7 @@ from django.db.models import Q
 
 def forwards(apps, schema_editor):
     Disclosure = apps.get_model("disclosures", "Disclosure")
-    Disclosure.objects.filter(status="superseded").update(
-        status="parsed", publication="superseded"
-    )
+    Disclosure.objects.filter(status="superseded").update(status="parsed", publication="superseded")
     Disclosure.objects.filter(status="published").update(status="parsed", publication="published")
     Disclosure.objects.filter(published=True, publication="draft").update(publication="published")
     Disclosure.objects.filter(status="needs_review").update(status="parsed")

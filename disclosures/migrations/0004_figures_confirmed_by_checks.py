@@ -4,20 +4,29 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('disclosures', '0003_publication_apart_from_parse_state'),
+        ("disclosures", "0003_publication_apart_from_parse_state"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='figure',
-            name='confirmed',
-            field=models.BooleanField(blank=True, help_text='至少一项通过的勾稽校验涉及这个数；否则为未确认', null=True, verbose_name='已由校验确认'),
+            model_name="figure",
+            name="confirmed",
+            field=models.BooleanField(
+                blank=True,
+                help_text="至少一项通过的勾稽校验涉及这个数；否则为未确认",
+                null=True,
+                verbose_name="已由校验确认",
+            ),
         ),
         migrations.AddField(
-            model_name='lineitem',
-            name='confirmed',
-            field=models.BooleanField(blank=True, help_text='至少一项通过的勾稽校验涉及这个数；否则为未确认', null=True, verbose_name='已由校验确认'),
+            model_name="lineitem",
+            name="confirmed",
+            field=models.BooleanField(
+                blank=True,
+                help_text="至少一项通过的勾稽校验涉及这个数；否则为未确认",
+                null=True,
+                verbose_name="已由校验确认",
+            ),
         ),
     ]

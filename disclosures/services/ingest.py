@@ -64,9 +64,7 @@ def ingest_upload(fileobj: IO[bytes], original_name: str, *, user=None) -> Inges
     )
     try:
         with transaction.atomic():
-            disclosure.file.save(
-                f"{digest[:16]}.{_extension(fmt)}", ContentFile(data), save=False
-            )
+            disclosure.file.save(f"{digest[:16]}.{_extension(fmt)}", ContentFile(data), save=False)
             disclosure.save()
             enqueue_parse(disclosure)
     except IntegrityError:

@@ -44,9 +44,7 @@ def test_old_statuses_become_a_parse_state_and_a_publication_state():
     broken = row(4, "failed", error="文件已损坏", error_en="The file is damaged")
     try:
         new = _migrate(AFTER)
-        rows = {
-            d.pk: d for d in new.get_model("disclosures", "Disclosure").objects.all()
-        }
+        rows = {d.pk: d for d in new.get_model("disclosures", "Disclosure").objects.all()}
         assert (rows[draft].status, rows[draft].publication) == ("parsed", "draft")
         assert (rows[public].status, rows[public].publication) == ("parsed", "published")
         assert (rows[replaced].status, rows[replaced].publication) == ("parsed", "superseded")

@@ -71,9 +71,7 @@ def test_a_broken_file_fails_in_the_worker_with_a_reason(worker, client, django_
         {"files": [broken]},
         HTTP_ACCEPT="application/json",
     )
-    row = wait_for(
-        response.json()["results"][0]["id"], {Status.PARSED, Status.FAILED}, worker
-    )
+    row = wait_for(response.json()["results"][0]["id"], {Status.PARSED, Status.FAILED}, worker)
     assert row.status == Status.FAILED and row.error_message
     assert row.file.read().startswith(b"%PDF-1.4")
 
