@@ -54,10 +54,14 @@ def parse(data: bytes, filename: str = "", *, progress: Progress | None = None) 
     from .readers import read_checked
 
     # Checks about the reading itself: script converted, flattened table rows.
-    document, reading_checks = read_checked(data, filename)
+    document, reading_checks = read_checked(data, filename, progress=progress)
     if progress:
         progress(50)
     result = extract(document, data=data, filename=filename)
+    if getattr(document, "ocr_pages", None):  # pages read by OCR (readers.ocr.OcrDocument)
+        from .readers.ocr import mark_ocr
+
+        result = mark_ocr(result, document)
     if reading_checks:
         result = dataclasses.replace(result, checks=(*reading_checks, *result.checks))
     _reject_non_disclosures(result, document)

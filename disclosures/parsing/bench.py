@@ -1,6 +1,7 @@
 """Parser benchmark: speed and memory per format, against pypdfium2's raw text.
 
     python -m disclosures.parsing.bench [PATHS…] [--read-only] [--big] [--repeat N]
+    python -m disclosures.parsing.bench --ocr [PATHS…] [--dpi N]
 
 PATHS are files or directories (default: every file in ``disclosures/samples`` and
 its ``fixtures/``). For each format it prints files, files/s, pages, pages/s and peak
@@ -16,6 +17,9 @@ measured in a separate pass so it does not slow the timing pass) and ``ru_maxrss
 VmHWM is reset per format where Linux allows it). ``--big``
 builds a 100-page PDF from the sample PDFs' pages (pypdfium2 ``import_pages``) in a
 temporary file and parses it in a fresh subprocess, so its ru_maxrss is its own.
+``--ocr`` times the OCR path instead: each PDF is turned into a scan (pages rendered to
+JPEG images, no text layer, :func:`scanned_pdf`) and the scans are parsed in a fresh
+subprocess, printing pages/s and peak resident memory per file and in total.
 """
 
 from __future__ import annotations
@@ -323,6 +327,97 @@ def run_big(read_only: bool) -> int:
     return 0 if r["rss"] < limit else 1
 
 
+# ------------------------------------------------------------------ OCR path
+
+
+def scanned_pdf(data: bytes, dpi: int = 200, quality: int = 85) -> bytes:
+    """An image-only copy of a PDF, as a scanner makes it: every page rendered at
+    ``dpi`` in grayscale and stored as a JPEG image, no text layer."""
+    import io
+
+    import pypdfium2 as pdfium
+
+    pdf = pdfium.PdfDocument(data)
+    try:
+        images = []
+        for i in range(len(pdf)):
+            page = pdf[i]
+            images.append(page.render(scale=dpi / 72, grayscale=True).to_pil().convert("L"))
+            page.close()
+    finally:
+        pdf.close()
+    out = io.BytesIO()
+    images[0].save(
+        out, "PDF", save_all=True, append_images=images[1:], resolution=dpi, quality=quality
+    )
+    return out.getvalue()
+
+
+_OCR_CHILD = r"""
+import json, sys, time
+sys.path.insert(0, {root!r})
+from disclosures.parsing import parse
+from disclosures.parsing.readers import ocr
+def hwm():
+    for line in open("/proc/self/status"):
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) * 1024
+    return 0
+ocr._engines()  # model loading is not per page
+base = hwm()
+for path in {paths!r}:
+    data = open(path, "rb").read()
+    start = time.perf_counter()
+    result = parse(data, path)
+    elapsed = time.perf_counter() - start
+    print(json.dumps({{"path": path, "pages": result.pages, "seconds": elapsed, "rss": hwm(),
+                      "base": base}}), flush=True)
+"""
+
+
+def run_ocr(paths: list[Path], dpi: int) -> int:
+    """Parse scanned copies of the PDFs in a fresh process: pages/s and peak memory."""
+    pdfs = [p for p in paths if p.suffix.lower() == ".pdf"]
+    if not pdfs:
+        print("no PDFs to scan", file=sys.stderr)
+        return 1
+    from .readers import ocr
+
+    with tempfile.TemporaryDirectory() as tmp:
+        scans = []
+        for path in pdfs:
+            target = Path(tmp) / path.name
+            target.write_bytes(scanned_pdf(path.read_bytes(), dpi))
+            scans.append(str(target))
+        root = str(Path(__file__).resolve().parents[2])
+        code = _OCR_CHILD.format(root=root, paths=scans)
+        proc = subprocess.run(
+            [sys.executable, "-c", code], capture_output=True, text=True, check=False
+        )
+    if proc.returncode != 0:
+        print(proc.stderr, file=sys.stderr)
+        return 1
+    rows = [json.loads(line) for line in proc.stdout.splitlines() if line.startswith("{")]
+    print(
+        f"OCR path: scanned copies ({dpi} dpi JPEG, no text layer) of {len(rows)} PDFs, full "
+        f"parse in a fresh process, {ocr.OCR_WORKERS} recognition threads, models loaded first"
+    )
+    print(f"{'file':<28}{'pages':>6}{'seconds':>9}{'pages/s':>9}{'peak RSS':>11}")
+    for r in rows:
+        print(
+            f"{Path(r['path']).name:<28}{r['pages']:>6}{r['seconds']:>9.1f}"
+            f"{r['pages'] / r['seconds']:>9.2f}{_fmt_mb(r['rss']):>11}"
+        )
+    pages = sum(r["pages"] for r in rows)
+    seconds = sum(r["seconds"] for r in rows)
+    peak = max(r["rss"] for r in rows)
+    print(
+        f"total: {pages} pages in {seconds:.1f} s = {pages / seconds:.2f} pages/s; peak RSS "
+        f"(VmHWM) {_fmt_mb(peak)} (after imports and model loading {_fmt_mb(rows[0]['base'])})"
+    )
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     """Command-line entry point; returns the exit status."""
     ap = argparse.ArgumentParser(
@@ -338,8 +433,16 @@ def main(argv: list[str] | None = None) -> int:
         help="also parse a generated 100-page PDF and check peak memory",
     )
     ap.add_argument("--repeat", type=int, default=3, help="timing runs, best is kept")
+    ap.add_argument(
+        "--ocr",
+        action="store_true",
+        help="time the OCR path instead: parse scanned copies of the PDFs (pages/s, memory)",
+    )
+    ap.add_argument("--dpi", type=int, default=200, help="resolution of the scanned copies")
     args = ap.parse_args(argv)
     paths = _expand(args.paths) if args.paths else _default_paths()
+    if args.ocr:
+        return run_ocr(paths, args.dpi)
     status = run(paths, args.read_only, max(1, args.repeat))
     if args.big:
         print()

@@ -111,6 +111,18 @@ MESSAGES: dict[str, str] = {
         "这份 PDF 没有可读取的文字层，看起来是扫描图片（scanned）。"
         "请先做文字识别（OCR），或上传 Word/文字版的 PDF。"
     ),
+    "scanned_pdf_too_long": gettext_noop(
+        "这份 PDF 是扫描图片，有 %(pages)s 页需要文字识别（OCR），超过了每个文件 %(limit)s 页的上限。"
+        "请上传 Word、Excel 或文字版的 PDF，或把扫描件拆分成较短的文件后分别上传。"
+    ),
+    "ocr_timeout": gettext_noop(
+        "扫描件的文字识别（OCR）超过了 %(limit)s 秒的时限（已识别 %(done)s/%(pages)s 页）。"
+        "请上传 Word、Excel 或文字版的 PDF，或把扫描件拆分成较短的文件后分别上传。"
+    ),
+    "scanned_pdf_unreadable": gettext_noop(
+        "这份 PDF 是扫描图片，但文字识别（OCR）没有读出任何文字：图片可能太模糊、太小或颠倒。"
+        "请上传更清晰的扫描件，或 Word、Excel、文字版的 PDF。"
+    ),
     # -- the file opens but is not a disclosure with figures
     "unfilled_template": gettext_noop(
         "这是一份未填写的模板：文件中是“XX”“××”之类的占位符，没有任何金额。"

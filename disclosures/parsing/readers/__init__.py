@@ -11,6 +11,7 @@ from __future__ import annotations
 import io
 import re
 import zipfile
+from collections.abc import Callable
 
 from ..errors import ParseError
 from ..limits import check_zip
@@ -162,11 +163,13 @@ def read_document(data: bytes, filename: str = "") -> Document:
     return read_checked(data, filename)[0]
 
 
-def read_checked(data: bytes, filename: str = "") -> tuple[Document, tuple[Check, ...]]:
+def read_checked(
+    data: bytes, filename: str = "", *, progress: Callable[[int], None] | None = None
+) -> tuple[Document, tuple[Check, ...]]:
     """The document as :func:`read_document` gives it, and checks about the reading:
     a traditional-script copy is converted to simplified and reading annotations are
     removed (:mod:`..script`); tables a web page flattened to "a | b | c" lines are
-    rebuilt (:mod:`.text`)."""
+    rebuilt (:mod:`.text`). ``progress`` hears from slow readers (OCR of scanned PDFs)."""
     from ..script import simplify_document, simplify_text
     from .text import decode_text, rebuild_flattened_tables
 
@@ -177,16 +180,18 @@ def read_checked(data: bytes, filename: str = "") -> tuple[Document, tuple[Check
         text, text_checks = simplify_text(decode_text(data))
         if text_checks:
             data = text.encode("utf-8")
-    document, script_checks = simplify_document(_read_format(fmt, data, filename))
+    document, script_checks = simplify_document(_read_format(fmt, data, filename, progress))
     document, table_checks = rebuild_flattened_tables(document)
     return document, text_checks + script_checks + table_checks
 
 
-def _read_format(fmt: str, data: bytes, filename: str) -> Document:
+def _read_format(
+    fmt: str, data: bytes, filename: str, progress: Callable[[int], None] | None = None
+) -> Document:
     if fmt == "pdf":
         from .pdf import read_pdf
 
-        return read_pdf(data, filename)
+        return read_pdf(data, filename, progress=progress)
     if fmt == "docx":
         from .docx import read_docx
 

@@ -33,7 +33,7 @@ import ctypes
 import logging
 import re
 import unicodedata
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -155,11 +155,19 @@ class PdfStats:
 # ---------------------------------------------------------------------------- entry
 
 
-def read_pdf(data: bytes, filename: str = "", *, stats: PdfStats | None = None) -> Document:
-    """Read a text-based PDF into a :class:`Document`.
+def read_pdf(
+    data: bytes,
+    filename: str = "",
+    *,
+    stats: PdfStats | None = None,
+    progress: Callable[[int], None] | None = None,
+) -> Document:
+    """Read a PDF into a :class:`Document`.
 
-    Raises :class:`ParseError` for an encrypted, corrupt or truncated file and for a
-    PDF without a text layer (scanned pages need OCR first). ``stats``, when given, is
+    Pages without a text layer that hold a scan, and every page of a file whose text
+    layer is mostly unmapped glyphs, are read by OCR (:mod:`.ocr`, which reports to
+    ``progress``). Raises :class:`ParseError` for an encrypted, corrupt or truncated file
+    and for a PDF with neither text nor anything to recognise. ``stats``, when given, is
     filled with what the reader did (used by the benchmark).
     """
     stats = stats if stats is not None else PdfStats()
@@ -201,7 +209,21 @@ def read_pdf(data: bytes, filename: str = "", *, stats: PdfStats | None = None) 
     finally:
         pdf.close()
 
-    if text_chars == 0 or unmapped > 0.5 * (text_chars + unmapped):
+    garbage = unmapped > 0.5 * (text_chars + unmapped)
+    if stats.textless_pages or garbage:
+        from .ocr import read_scanned_pages
+
+        scanned = read_scanned_pages(
+            data,
+            range(1, n_pages + 1) if garbage else stats.textless_pages,
+            [] if garbage else blocks,
+            n_pages,
+            force=garbage,
+            progress=progress,
+        )
+        if scanned is not None:
+            return scanned
+    if text_chars == 0 or garbage:
         raise ParseError("scanned_pdf")
     return Document(blocks=tuple(blocks), format="pdf", pages=n_pages)
 
